@@ -1,0 +1,169 @@
+// Package daprx is how services talk to their Dapr sidecar: a client that
+// waits for the sidecar instead of failing at start, JSON publishing,
+// programmatic subscriptions with SUCCESS/RETRY/DROP answers, and input
+// binding routes.
+package daprx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	dapr "github.com/dapr/go-sdk/client"
+)
+
+// PubSub is the name of the pub/sub component every service uses.
+const PubSub = "pubsub"
+
+// ErrNotReady is returned while the sidecar has not been reached yet.
+var ErrNotReady = errors.New("dapr sidecar not ready yet")
+
+// Config locates the sidecar.
+type Config struct {
+	Host     string
+	HTTPPort int
+	GRPCPort int
+}
+
+// Sidecar is a lazily connected Dapr client. The app starts serving at once
+// (the sidecar waits for the app's port) and connects in the background;
+// calls made before the connection exists fail fast with ErrNotReady.
+type Sidecar struct {
+	cfg  Config
+	log  *slog.Logger
+	http *http.Client
+
+	mu     sync.RWMutex
+	client dapr.Client
+	ready  chan struct{}
+}
+
+// New returns a sidecar handle; call Connect to reach it.
+func New(cfg Config, log *slog.Logger) *Sidecar {
+	if cfg.Host == "" {
+		cfg.Host = "127.0.0.1"
+	}
+	return &Sidecar{
+		cfg:   cfg,
+		log:   log,
+		http:  &http.Client{Timeout: 2 * time.Second},
+		ready: make(chan struct{}),
+	}
+}
+
+// HTTPEndpoint is the sidecar's HTTP API base, e.g. http://127.0.0.1:3500.
+func (s *Sidecar) HTTPEndpoint() string {
+	return "http://" + net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.HTTPPort))
+}
+
+// Connect waits until the sidecar's outbound side is healthy, then opens
+// the gRPC client. It retries until ctx is done. The outbound health
+// endpoint does not depend on this app, so there is no start-up deadlock.
+func (s *Sidecar) Connect(ctx context.Context) error {
+	start := time.Now()
+	warned := false
+	for {
+		if err := s.Ready(ctx); err == nil {
+			c, err := dapr.NewClientWithAddressContext(ctx, net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.GRPCPort)))
+			if err == nil {
+				s.mu.Lock()
+				s.client = c
+				s.mu.Unlock()
+				close(s.ready)
+				s.log.Info("connected to dapr sidecar", "after", time.Since(start).Round(time.Millisecond).String())
+				return nil
+			}
+			s.log.Warn("dapr grpc connect failed; retrying", "err", err)
+		} else if !warned && time.Since(start) > 5*time.Second {
+			s.log.Warn("waiting for dapr sidecar", "endpoint", s.HTTPEndpoint(), "err", err)
+			warned = true
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("dapr sidecar not reached: %w", ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// Ready reports whether the sidecar answers its outbound health check.
+func (s *Sidecar) Ready(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.HTTPEndpoint()+"/v1.0/healthz/outbound", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("dapr sidecar unreachable: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent && resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("dapr sidecar not healthy: status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// Connected is closed once Connect has succeeded.
+func (s *Sidecar) Connected() <-chan struct{} { return s.ready }
+
+// Client returns the connected client or ErrNotReady.
+func (s *Sidecar) Client() (dapr.Client, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.client == nil {
+		return nil, ErrNotReady
+	}
+	return s.client, nil
+}
+
+// Close releases the gRPC connection.
+func (s *Sidecar) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.client != nil {
+		s.client.Close()
+		s.client = nil
+	}
+}
+
+// Publish sends v as a JSON event on topic through the pubsub component.
+// The content type matters: without it the data arrives as a string.
+func (s *Sidecar) Publish(ctx context.Context, topic string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("publish %s: encode: %w", topic, err)
+	}
+	return s.PublishJSON(ctx, topic, b)
+}
+
+// PublishJSON sends already encoded JSON on topic.
+func (s *Sidecar) PublishJSON(ctx context.Context, topic string, data []byte) error {
+	c, err := s.Client()
+	if err != nil {
+		return err
+	}
+	if err := c.PublishEvent(ctx, PubSub, topic, data, dapr.PublishEventWithContentType("application/json")); err != nil {
+		return fmt.Errorf("publish %s: %w", topic, err)
+	}
+	return nil
+}
+
+// InvokeBinding calls an output binding.
+func (s *Sidecar) InvokeBinding(ctx context.Context, name, operation string, data []byte, meta map[string]string) (*dapr.BindingEvent, error) {
+	c, err := s.Client()
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.InvokeBinding(ctx, &dapr.InvokeBindingRequest{Name: name, Operation: operation, Data: data, Metadata: meta})
+	if err != nil {
+		return nil, fmt.Errorf("binding %s %s: %w", name, operation, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,106 @@
+// Package pg opens a service's Postgres pool and brings its schema up to
+// date with goose migrations embedded in the service binary.
+package pg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// Options configure Open.
+type Options struct {
+	URL      string
+	MaxConns int32
+	// Migrations holds goose SQL files (NNNNN_name.sql) at its root; nil
+	// means the service manages no schema of its own.
+	Migrations fs.FS
+	// ConnectTimeout bounds how long Open waits for the server to answer
+	// at start (Postgres may still be starting next to us).
+	ConnectTimeout time.Duration
+}
+
+// Open connects, waits for the server to answer, runs pending migrations
+// and returns the pool.
+func Open(ctx context.Context, log *slog.Logger, o Options) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(o.URL)
+	if err != nil {
+		// The parse error can echo the URL, password included.
+		return nil, errors.New("database url: cannot be parsed")
+	}
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database pool: %w", err)
+	}
+	if err := waitReachable(ctx, log, pool, o.ConnectTimeout); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if o.Migrations != nil {
+		if err := Migrate(ctx, log, pool, o.Migrations); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	return pool, nil
+}
+
+func waitReachable(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for attempt := 1; ; attempt++ {
+		err := pool.Ping(ctx)
+		if err == nil {
+			return nil
+		}
+		if attempt == 1 {
+			log.Warn("database not reachable yet; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("database not reachable within %s: %w", timeout, err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// Migrate applies every pending migration in fsys. A Postgres advisory lock
+// serialises replicas that start at the same time.
+func Migrate(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool, fsys fs.FS) error {
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	defer func(db *sql.DB) { _ = db.Close() }(db)
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
+		goose.WithSessionLocker(locker),
+		goose.WithDisableGlobalRegistry(true),
+	)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	for _, r := range results {
+		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration.String())
+	}
+	return nil
+}
