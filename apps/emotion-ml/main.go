@@ -1,0 +1,39 @@
+// Command emotion-ml-service analyses the emotion of every letter, with an embedded analyzer or an OpenAI-compatible model.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/service"
+
+	"github.com/lettertomyself/ltm/apps/emotion-ml/internal/httpapi"
+)
+
+// Config is everything emotion-ml-service reads from its environment.
+type Config struct {
+	config.Base
+	config.Database
+}
+
+func main() {
+	if err := run(context.Background(), os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "emotion-ml-service:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load[Config](getenv)
+	if err != nil {
+		return err
+	}
+	return service.Run(ctx, cfg.Base, service.Spec{
+		Name:     "emotion-ml-service",
+		Database: &cfg.Database,
+		Setup:    httpapi.Setup,
+	}, stdout)
+}

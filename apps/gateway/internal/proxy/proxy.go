@@ -1,0 +1,92 @@
+package proxy
+
+import (
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/lettertomyself/ltm/apps/platform/problem"
+)
+
+// New returns a handler forwarding /api/* requests to their owning service
+// through the Dapr sidecar at sidecar (e.g. http://127.0.0.1:3500), using
+// Dapr's HTTP proxy mode: the path stays, the dapr-app-id header picks the
+// app. Bodies stream through, so uploads are not buffered here.
+func New(sidecar string, log *slog.Logger) (http.Handler, error) {
+	target, err := url.Parse(sidecar)
+	if err != nil {
+		return nil, err
+	}
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.URL.Path = r.In.URL.Path
+			r.Out.URL.RawPath = r.In.URL.RawPath
+			// A client must not steer Dapr: drop every dapr-* header it sent,
+			// then name the target app ourselves.
+			for k := range r.Out.Header {
+				if strings.HasPrefix(strings.ToLower(k), "dapr-") {
+					r.Out.Header.Del(k)
+				}
+			}
+			r.Out.Header.Set("dapr-app-id", Owner(r.In.URL.Path))
+			r.SetXForwarded()
+		},
+		Transport: &http.Transport{
+			MaxIdleConnsPerHost:   64,
+			IdleConnTimeout:       90 * time.Second,
+			ResponseHeaderTimeout: 30 * time.Second,
+		},
+		ModifyResponse: translateDaprErrors,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			log.ErrorContext(r.Context(), "proxy to sidecar failed", "app", Owner(r.URL.Path), "err", err)
+			problem.Write(w, problem.New(http.StatusBadGateway, "The service is not reachable right now. Please try again."))
+		},
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !routable(r.URL) {
+			problem.Write(w, problem.New(http.StatusNotFound, "There is nothing at "+r.URL.Path+"."))
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}), nil
+}
+
+// routable accepts only clean /api/<known area> paths: no dot segments, no
+// encoded slashes, nothing that could be rewritten into /internal/.
+func routable(u *url.URL) bool {
+	p := u.Path
+	if Owner(p) == "" || strings.Contains(p, "/internal/") {
+		return false
+	}
+	if u.RawPath != "" && strings.Contains(strings.ToLower(u.RawPath), "%2f") {
+		return false
+	}
+	clean := path.Clean(p)
+	return clean == p || clean+"/" == p
+}
+
+// errServiceDown replaces Dapr's own error bodies, which name internals.
+var errServiceDown = errors.New("service unavailable")
+
+// translateDaprErrors turns failures produced by the sidecar itself (the
+// target app is down, unknown, timed out) into a problem; the services'
+// own answers, problem+json included, pass through untouched.
+func translateDaprErrors(resp *http.Response) error {
+	if resp.StatusCode < 500 {
+		return nil
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mt == problem.ContentType {
+		return nil
+	}
+	// Dapr error bodies are JSON with an errorCode; the app's are problems.
+	_ = resp.Body.Close()
+	return errServiceDown
+}

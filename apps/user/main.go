@@ -1,0 +1,39 @@
+// Command user-service owns profiles: nickname, bio, birthday, blog URL, avatar, timezone, locale and notification preferences, and answers contact lookups for mail.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/service"
+
+	"github.com/lettertomyself/ltm/apps/user/internal/httpapi"
+)
+
+// Config is everything user-service reads from its environment.
+type Config struct {
+	config.Base
+	config.Database
+}
+
+func main() {
+	if err := run(context.Background(), os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "user-service:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load[Config](getenv)
+	if err != nil {
+		return err
+	}
+	return service.Run(ctx, cfg.Base, service.Spec{
+		Name:     "user-service",
+		Database: &cfg.Database,
+		Setup:    httpapi.Setup,
+	}, stdout)
+}
