@@ -57,6 +57,8 @@ type Database struct {
 	DatabaseURL Secret `env:"DATABASE_URL,required"`
 	// DatabaseMaxConns bounds the pool; the server is shared by ten services.
 	DatabaseMaxConns int32 `env:"DATABASE_MAX_CONNS" envDefault:"10"`
+	// DatabaseConnectTimeout is how long start-up waits for Postgres.
+	DatabaseConnectTimeout time.Duration `env:"DATABASE_CONNECT_TIMEOUT" envDefault:"30s"`
 }
 
 // Load parses T from getenv. Every problem is reported in one error, one

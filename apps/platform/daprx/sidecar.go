@@ -50,6 +50,8 @@ func New(cfg Config, log *slog.Logger) *Sidecar {
 	if cfg.Host == "" {
 		cfg.Host = "127.0.0.1"
 	}
+	// The SDK logs to stdout in plain text; keep the stream JSON.
+	dapr.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelDebug))
 	return &Sidecar{
 		cfg:   cfg,
 		log:   log,

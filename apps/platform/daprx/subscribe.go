@@ -84,8 +84,11 @@ func (s *Subscriptions) Declared() []Subscription { return append([]Subscription
 // maxEventBytes bounds an event body; events carry ids and short texts.
 const maxEventBytes = 1 << 20
 
-// Mount serves /dapr/subscribe and one POST route per subscription.
+// Mount serves the app side of the Dapr contract: /dapr/config (nothing to
+// configure: no actors), /dapr/subscribe and one POST route per
+// subscription.
 func (s *Subscriptions) Mount(r gin.IRoutes) {
+	r.GET("/dapr/config", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{}) })
 	r.GET("/dapr/subscribe", func(c *gin.Context) {
 		list := s.subs
 		if list == nil {

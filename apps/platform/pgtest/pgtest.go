@@ -41,6 +41,22 @@ func New(t testing.TB, migrations fs.FS) *pgxpool.Pool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pool, err := pg.Open(ctx, log, pg.Options{URL: NewURL(t), Migrations: migrations, MaxConns: 8})
+	if err != nil {
+		t.Fatalf("pgtest: open: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// NewURL creates a uniquely named, empty database and returns its URL, for
+// tests that open it themselves (e.g. a whole service). It is dropped in
+// t.Cleanup.
+func NewURL(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 
 	name := "test_" + randomHex(8)
 	admin, err := pgx.Connect(ctx, AdminURL())
@@ -58,13 +74,7 @@ func New(t testing.TB, migrations fs.FS) *pgxpool.Pool {
 		t.Fatalf("pgtest: admin url: %v", err)
 	}
 	u.Path = "/" + name
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pool, err := pg.Open(ctx, log, pg.Options{URL: u.String(), Migrations: migrations, MaxConns: 8})
-	if err != nil {
-		t.Fatalf("pgtest: open %s: %v", name, err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
+	return u.String()
 }
 
 func drop(t testing.TB, name string) {

@@ -66,9 +66,10 @@ func Run(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) err
 	if spec.Database != nil {
 		var err error
 		pool, err = pg.Open(ctx, log, pg.Options{
-			URL:        spec.Database.DatabaseURL.Reveal(),
-			MaxConns:   spec.Database.DatabaseMaxConns,
-			Migrations: spec.Migrations,
+			URL:            spec.Database.DatabaseURL.Reveal(),
+			MaxConns:       spec.Database.DatabaseMaxConns,
+			ConnectTimeout: spec.Database.DatabaseConnectTimeout,
+			Migrations:     spec.Migrations,
 		})
 		if err != nil {
 			return err

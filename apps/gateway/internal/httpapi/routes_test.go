@@ -1,0 +1,93 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/lettertomyself/ltm/apps/platform/daprx"
+	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/service"
+
+	"github.com/lettertomyself/ltm/apps/gateway/internal/httpapi"
+	"github.com/lettertomyself/ltm/apps/gateway/internal/proxy"
+)
+
+// newGateway wires the gateway against a fake sidecar whose invocation of
+// /healthz succeeds for every app except those in down.
+func newGateway(t *testing.T, down map[string]bool) http.Handler {
+	t.Helper()
+	sc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		app, ok := strings.CutPrefix(r.URL.Path, "/v1.0/invoke/")
+		app, _, _ = strings.Cut(app, "/")
+		if !ok || down[app] {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	}))
+	t.Cleanup(sc.Close)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	router := httpx.NewRouter(log)
+	port := sc.Listener.Addr().(*net.TCPAddr).Port
+	deps := service.Deps{Log: log, Router: router, Dapr: daprx.New(daprx.Config{HTTPPort: port}, log)}
+	if _, err := httpapi.Setup(httpapi.Config{})(deps); err != nil {
+		t.Fatal(err)
+	}
+	return router
+}
+
+func get(h http.Handler, path string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
+}
+
+func TestWebClientAndSecurityHeaders(t *testing.T) {
+	h := newGateway(t, nil)
+	for _, path := range []string{"/", "/assets/app.css", "/assets/app.js", "/no-such-page"} {
+		rec := get(h, path)
+		for _, header := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"} {
+			if rec.Header().Get(header) == "" {
+				t.Errorf("%s: missing %s", path, header)
+			}
+		}
+		if !strings.Contains(rec.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP lacks frame-ancestors 'none'", path)
+		}
+	}
+	rec := get(h, "/")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "나에게 쓰는 편지") {
+		t.Errorf("GET / = %d, want the web client", rec.Code)
+	}
+	if rec := get(h, "/internal/users/1/contact"); rec.Code != http.StatusNotFound {
+		t.Errorf("GET /internal/… = %d, want 404", rec.Code)
+	}
+}
+
+func TestServicesHealth(t *testing.T) {
+	var body struct{ Services map[string]string }
+
+	rec := get(newGateway(t, nil), "/healthz/services")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("all up: status %d", rec.Code)
+	}
+	_ = json.Unmarshal(rec.Body.Bytes(), &body)
+	if len(body.Services) != len(proxy.Services) {
+		t.Errorf("reported %d services, want %d", len(body.Services), len(proxy.Services))
+	}
+
+	rec = get(newGateway(t, map[string]bool{"letter-service": true}), "/healthz/services")
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("one down: status %d, want 503", rec.Code)
+	}
+	_ = json.Unmarshal(rec.Body.Bytes(), &body)
+	if body.Services["letter-service"] == "ok" || body.Services["auth-service"] != "ok" {
+		t.Errorf("services = %v", body.Services)
+	}
+}

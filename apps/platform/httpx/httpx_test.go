@@ -1,0 +1,206 @@
+package httpx_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/problem"
+)
+
+func newRouter(logs io.Writer) *gin.Engine {
+	return httpx.NewRouter(slog.New(slog.NewJSONHandler(logs, nil)))
+}
+
+func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+	t.Helper()
+	if ct := rec.Header().Get("Content-Type"); ct != problem.ContentType {
+		t.Fatalf("Content-Type = %q, want %q (body %s)", ct, problem.ContentType, rec.Body)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestUnknownRouteAndMethodAreProblems(t *testing.T) {
+	r := newRouter(io.Discard)
+	r.GET("/things", func(c *gin.Context) { c.Status(http.StatusOK) })
+
+	tests := []struct {
+		name, method, path string
+		want               int
+	}{
+		{"unknown path", http.MethodGet, "/nowhere", http.StatusNotFound},
+		{"wrong method", http.MethodDelete, "/things", http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			if rec.Code != tt.want {
+				t.Fatalf("status = %d, want %d", rec.Code, tt.want)
+			}
+			if got := decodeProblem(t, rec)["status"]; got != float64(tt.want) {
+				t.Errorf("problem status = %v", got)
+			}
+		})
+	}
+}
+
+func TestPanicBecomes500WithoutStack(t *testing.T) {
+	var logs bytes.Buffer
+	r := newRouter(&logs)
+	r.GET("/boom", func(c *gin.Context) { panic("secret internal detail") })
+
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/boom", nil))
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status = %d, want 500", rec.Code)
+	}
+	decodeProblem(t, rec)
+	if strings.Contains(rec.Body.String(), "secret internal detail") || strings.Contains(rec.Body.String(), "goroutine") {
+		t.Errorf("response leaks internals: %s", rec.Body)
+	}
+	if !strings.Contains(logs.String(), "secret internal detail") {
+		t.Errorf("panic not logged: %s", logs.String())
+	}
+}
+
+func TestRequestIDIsKeptWhenSafeAndReplacedOtherwise(t *testing.T) {
+	r := newRouter(io.Discard)
+	r.GET("/", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+
+	tests := []struct {
+		name, in string
+		kept     bool
+	}{
+		{"safe id kept", "abc-123_x.y", true},
+		{"injection replaced", "abc\ninjected", false},
+		{"too long replaced", strings.Repeat("a", 65), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.Header.Set(httpx.RequestIDHeader, tt.in)
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, req)
+			got := rec.Header().Get(httpx.RequestIDHeader)
+			if got == "" {
+				t.Fatal("no request id in response")
+			}
+			if (got == tt.in) != tt.kept {
+				t.Errorf("request id = %q, kept = %v, want kept = %v", got, got == tt.in, tt.kept)
+			}
+		})
+	}
+}
+
+func TestAccessLogNeverContainsQueryOrHeaders(t *testing.T) {
+	var logs bytes.Buffer
+	r := newRouter(&logs)
+	r.GET("/x", func(c *gin.Context) { c.Status(http.StatusOK) })
+	req := httptest.NewRequest(http.MethodGet, "/x?token=supersecret", nil)
+	req.Header.Set("Authorization", "Bearer supersecret")
+	r.ServeHTTP(httptest.NewRecorder(), req)
+	if strings.Contains(logs.String(), "supersecret") {
+		t.Errorf("access log leaks: %s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"route":"/x"`) {
+		t.Errorf("access log lacks the route: %s", logs.String())
+	}
+}
+
+func TestDecodeJSON(t *testing.T) {
+	type body struct {
+		Name string `json:"name"`
+		Age  int    `json:"age"`
+	}
+	tests := []struct {
+		name, contentType, in string
+		limit                 int64
+		wantStatus            int
+	}{
+		{"valid", "application/json", `{"name":"a","age":3}`, 0, 0},
+		{"charset ok", "application/json; charset=utf-8", `{"name":"a"}`, 0, 0},
+		{"wrong content type", "text/plain", `{"name":"a"}`, 0, http.StatusUnsupportedMediaType},
+		{"malformed", "application/json", `{"name":`, 0, http.StatusBadRequest},
+		{"empty", "application/json", ``, 0, http.StatusBadRequest},
+		{"wrong type", "application/json", `{"age":"old"}`, 0, http.StatusBadRequest},
+		{"trailing data", "application/json", `{"name":"a"} {"name":"b"}`, 0, http.StatusBadRequest},
+		{"too large", "application/json", `{"name":"` + strings.Repeat("a", 100) + `"}`, 50, http.StatusRequestEntityTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			c, _ := gin.CreateTestContext(rec)
+			c.Request = httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tt.in))
+			c.Request.Header.Set("Content-Type", tt.contentType)
+			var dst body
+			err := httpx.DecodeJSON(c, &dst, tt.limit)
+			if tt.wantStatus == 0 {
+				if err != nil {
+					t.Fatalf("DecodeJSON: %v", err)
+				}
+				return
+			}
+			var p *problem.Problem
+			if !errors.As(err, &p) {
+				t.Fatalf("err = %v, want a problem", err)
+			}
+			if p.Status != tt.wantStatus {
+				t.Errorf("status = %d, want %d (%s)", p.Status, tt.wantStatus, p.Detail)
+			}
+		})
+	}
+}
+
+func TestReadyzReportsFailingChecksAndDraining(t *testing.T) {
+	var dbUp = true
+	h := httpx.NewHealth(map[string]httpx.Check{
+		"database": func(context.Context) error {
+			if !dbUp {
+				return errors.New("connection refused")
+			}
+			return nil
+		},
+	})
+	r := newRouter(io.Discard)
+	h.Mount(r)
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		return rec
+	}
+
+	if rec := get("/readyz"); rec.Code != http.StatusOK {
+		t.Errorf("ready: status %d, want 200", rec.Code)
+	}
+	dbUp = false
+	rec := get("/readyz")
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("db down: status %d, want 503", rec.Code)
+	}
+	if !strings.Contains(rec.Body.String(), "connection refused") {
+		t.Errorf("db down: body does not say why: %s", rec.Body)
+	}
+	dbUp = true
+	h.Drain()
+	if rec := get("/readyz"); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("draining: status %d, want 503", rec.Code)
+	}
+	if rec := get("/healthz"); rec.Code != http.StatusOK {
+		t.Errorf("healthz while draining: status %d, want 200", rec.Code)
+	}
+}
