@@ -79,6 +79,8 @@ var errServiceDown = errors.New("service unavailable")
 // target app is down, unknown, timed out) into a problem; the services'
 // own answers, problem+json included, pass through untouched.
 func translateDaprErrors(resp *http.Response) error {
+	// The gateway already answers with the request id it forwarded.
+	resp.Header.Del("X-Request-Id")
 	if resp.StatusCode < 500 {
 		return nil
 	}

@@ -23,6 +23,7 @@ func newSidecar(t *testing.T, status int, contentType, body string) *sidecar {
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.got = r.Clone(r.Context())
 		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("X-Request-Id", r.Header.Get("X-Request-Id"))
 		w.WriteHeader(status)
 		_, _ = io.WriteString(w, body)
 	}))
@@ -62,7 +63,9 @@ func TestRoutesEachAreaToItsOwner(t *testing.T) {
 			req.Header.Set("Authorization", "Bearer abc")
 			req.Header.Set("Dapr-App-Id", "scheduler-service")
 			req.Header.Set("Dapr-Api-Token", "forged")
+			req.Header.Set("X-Request-Id", "edge-id")
 			rec := httptest.NewRecorder()
+			rec.Header().Set("X-Request-Id", "edge-id") // as the gateway's middleware does
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK || sc.got == nil {
 				t.Fatalf("status %d, reached sidecar: %v", rec.Code, sc.got != nil)
@@ -75,6 +78,9 @@ func TestRoutesEachAreaToItsOwner(t *testing.T) {
 			}
 			if sc.got.URL.Path != tt.path || sc.got.URL.RawQuery != "category=past" {
 				t.Errorf("forwarded %s?%s, want %s?category=past", sc.got.URL.Path, sc.got.URL.RawQuery, tt.path)
+			}
+			if n := len(rec.Header().Values("X-Request-Id")); n > 1 {
+				t.Errorf("response carries %d X-Request-Id headers, want at most 1", n)
 			}
 			if sc.got.Header.Get("Authorization") != "Bearer abc" {
 				t.Error("Authorization header not forwarded")

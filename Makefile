@@ -1,0 +1,73 @@
+# Letter to Myself — the two commands that matter: `make run` and `make test`.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+GO      ?= go
+BIN     := $(CURDIR)/bin
+DATA    := $(CURDIR)/.data
+# Every module in go.work, as package patterns (apps/*, tools).
+MODULES  = $(shell $(GO) list -m -f '{{.Dir}}/...')
+
+DAPR_VERSION := 1.14.0
+DAPRD_SRC    := tools/daprd/go.mod tools/daprd/go.sum $(wildcard tools/daprd/*.go)
+
+# The local mail server: SMTP for the smtp binding, a web inbox for people.
+MAILPIT_FLAGS := --smtp 127.0.0.1:1025 --listen 127.0.0.1:8025 --database $(DATA)/mailpit.db --disable-version-check
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: tools infra daprd mailpit ## run the whole system locally (Ctrl-C stops everything)
+	@echo "mail inbox: http://127.0.0.1:8025"
+	@$(BIN)/launcher -f . -data $(DATA) -extra "mailpit=$(BIN)/mailpit $(MAILPIT_FLAGS)"
+
+.PHONY: test
+test: tools services daprd ## every test: vet, unit and store tests, end-to-end with real sidecars, k8s manifests
+	$(GO) vet $(MODULES)
+	$(GO) test -race -count=1 $(MODULES)
+	$(GO) test -count=1 -tags e2e -timeout 30m -v ./tools/e2e/...
+	tools/scripts/check-k8s.sh
+
+.PHONY: bench
+bench: tools services daprd ## benchmarks (performance is measured here, never asserted in tests)
+	$(GO) test -run '^$$' -bench . -benchmem $(MODULES)
+
+.PHONY: tools
+tools: ## build the launcher and devenv into bin/
+	@mkdir -p $(BIN)
+	@$(GO) build -o $(BIN)/ ./tools/launcher ./tools/devenv
+
+.PHONY: services
+services: tools ## make sure Postgres and RabbitMQ answer (start or install them if needed)
+	@$(BIN)/devenv infra
+
+.PHONY: infra
+infra: services ## services + one database and role per app + generated local secrets
+	@$(BIN)/devenv databases
+	@$(BIN)/devenv secrets -o $(DATA)/secrets.json
+
+.PHONY: daprd
+daprd: $(BIN)/daprd ## build daprd $(DAPR_VERSION) from source (cached)
+
+$(BIN)/daprd: $(DAPRD_SRC)
+	@echo "building daprd $(DAPR_VERSION) from source (first time: a few minutes)"
+	@mkdir -p $(BIN)
+	cd tools/daprd && CGO_ENABLED=0 GOWORK=off $(GO) build -tags stablecomponents -trimpath \
+		-ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$(DAPR_VERSION)" -o $(BIN)/daprd .
+	@$(BIN)/daprd --version
+
+.PHONY: mailpit
+mailpit: ## build the local mail server with its web inbox (cached)
+	@tools/scripts/mailpit.sh
+
+.PHONY: fmt
+fmt: ## gofmt every Go file
+	gofmt -w apps tools
+
+.PHONY: clean
+clean: ## remove build output and local state (.data: databases stay in Postgres)
+	rm -rf $(BIN) $(DATA)
