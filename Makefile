@@ -14,7 +14,8 @@ DAPR_VERSION := 1.14.0
 DAPRD_SRC    := tools/daprd/go.mod tools/daprd/go.sum $(wildcard tools/daprd/*.go)
 
 # The local mail server: SMTP for the smtp binding, a web inbox for people.
-MAILPIT_FLAGS := --smtp 127.0.0.1:1025 --listen 127.0.0.1:8025 --database $(DATA)/mailpit.db --disable-version-check
+MAILPIT_FLAGS := --smtp 127.0.0.1:1025 --listen 127.0.0.1:8025 --database $(DATA)/mailpit/mailpit.db \
+                 --disable-version-check --smtp-disable-rdns
 
 .PHONY: help
 help: ## list the targets
@@ -22,6 +23,7 @@ help: ## list the targets
 
 .PHONY: run
 run: tools infra daprd mailpit ## run the whole system locally (Ctrl-C stops everything)
+	@mkdir -p $(DATA)/mailpit
 	@echo "mail inbox: http://127.0.0.1:8025"
 	@$(BIN)/launcher -f . -data $(DATA) -extra "mailpit=$(BIN)/mailpit $(MAILPIT_FLAGS)"
 
