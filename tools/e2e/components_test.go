@@ -1,0 +1,150 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// patches say how this world differs from a developer's machine. Everything
+// else in components/ is used exactly as committed.
+type patches struct {
+	smtpPort  int
+	probeID   string // a test app added to the scopes of these components
+	probeIn   []string
+	cronEvery string // faster sweeps, so the cron test is quick
+}
+
+// writeComponents copies components/*.yaml (and the gcp.bucket variant from
+// components/gcs, renamed images-gcs) into w.comps with the patches applied.
+func (w *world) writeComponents(p patches) error {
+	files, err := filepath.Glob(filepath.Join(w.repo, "components", "*.yaml"))
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return errors.New("no components found")
+	}
+	files = append(files, filepath.Join(w.repo, "components", "gcs", "images.yaml"))
+	for _, path := range files {
+		docs, err := readDocs(path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		for _, d := range docs {
+			w.patch(d, p, strings.Contains(path, string(filepath.Separator)+"gcs"+string(filepath.Separator)))
+		}
+		name := filepath.Base(path)
+		if filepath.Base(filepath.Dir(path)) == "gcs" {
+			name = "images-gcs.yaml"
+		}
+		if err := writeDocs(filepath.Join(w.comps, name), docs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *world) patch(doc map[string]any, p patches, gcsVariant bool) {
+	replaceStrings(doc, func(s string) string {
+		return strings.ReplaceAll(s, "../../.data", w.data)
+	})
+	if doc["kind"] != "Component" {
+		return
+	}
+	meta, _ := doc["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	if gcsVariant {
+		meta["name"] = "images-gcs"
+	}
+	switch name {
+	case "mail":
+		setMeta(doc, "host", "127.0.0.1")
+		setMeta(doc, "port", fmt.Sprint(p.smtpPort))
+	case "scheduler-sweep":
+		setMeta(doc, "schedule", p.cronEvery)
+	}
+	if slices.Contains(p.probeIn, name) {
+		scopes, _ := doc["scopes"].([]any)
+		doc["scopes"] = append(scopes, p.probeID)
+	}
+}
+
+func setMeta(doc map[string]any, key, value string) {
+	spec, _ := doc["spec"].(map[string]any)
+	items, _ := spec["metadata"].([]any)
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		if m["name"] == key {
+			m["value"] = value
+			return
+		}
+	}
+	spec["metadata"] = append(items, map[string]any{"name": key, "value": value})
+}
+
+func replaceStrings(v any, f func(string) string) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if s, ok := x.(string); ok {
+				t[k] = f(s)
+			} else {
+				replaceStrings(x, f)
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if s, ok := x.(string); ok {
+				t[i] = f(s)
+			} else {
+				replaceStrings(x, f)
+			}
+		}
+	}
+}
+
+func readDocs(path string) ([]map[string]any, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var docs []map[string]any
+	for {
+		var d map[string]any
+		err := dec.Decode(&d)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			docs = append(docs, d)
+		}
+	}
+}
+
+func writeDocs(path string, docs []map[string]any) error {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	for _, d := range docs {
+		if err := enc.Encode(d); err != nil {
+			return err
+		}
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o600)
+}
