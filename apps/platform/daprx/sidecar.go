@@ -157,6 +157,23 @@ func (s *Sidecar) PublishJSON(ctx context.Context, topic string, data []byte) er
 	return nil
 }
 
+// PublishEvent sends JSON data on topic with a chosen CloudEvent id, so a
+// republished event is recognisable downstream (Dapr's cloudevent.id
+// metadata override).
+func (s *Sidecar) PublishEvent(ctx context.Context, topic, id string, data []byte) error {
+	c, err := s.Client()
+	if err != nil {
+		return err
+	}
+	err = c.PublishEvent(ctx, PubSub, topic, data,
+		dapr.PublishEventWithContentType("application/json"),
+		dapr.PublishEventWithMetadata(map[string]string{"cloudevent.id": id}))
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", topic, err)
+	}
+	return nil
+}
+
 // InvokeBinding calls an output binding.
 func (s *Sidecar) InvokeBinding(ctx context.Context, name, operation string, data []byte, meta map[string]string) (*dapr.BindingEvent, error) {
 	c, err := s.Client()

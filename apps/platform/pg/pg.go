@@ -21,13 +21,23 @@ import (
 type Options struct {
 	URL      string
 	MaxConns int32
-	// Migrations holds goose SQL files (NNNNN_name.sql) at its root; nil
-	// means the service manages no schema of its own.
-	Migrations fs.FS
+	// Migrations are applied in order, each set under its own version
+	// table, so the platform's tables and the service's evolve apart.
+	Migrations []Migrations
 	// ConnectTimeout bounds how long Open waits for the server to answer
 	// at start (Postgres may still be starting next to us).
 	ConnectTimeout time.Duration
 }
+
+// Migrations is one set of goose SQL files (NNNNN_name.sql at the root of
+// FS) tracked in its own version table.
+type Migrations struct {
+	Table string
+	FS    fs.FS
+}
+
+// ServiceTable is the version table of a service's own migrations.
+const ServiceTable = "goose_db_version"
 
 // Open connects, waits for the server to answer, runs pending migrations
 // and returns the pool.
@@ -48,8 +58,11 @@ func Open(ctx context.Context, log *slog.Logger, o Options) (*pgxpool.Pool, erro
 		pool.Close()
 		return nil, err
 	}
-	if o.Migrations != nil {
-		if err := Migrate(ctx, log, pool, o.Migrations); err != nil {
+	for _, m := range o.Migrations {
+		if m.FS == nil {
+			continue
+		}
+		if err := Migrate(ctx, log, pool, m); err != nil {
 			pool.Close()
 			return nil, err
 		}
@@ -79,28 +92,32 @@ func waitReachable(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool, ti
 	}
 }
 
-// Migrate applies every pending migration in fsys. A Postgres advisory lock
+// Migrate applies every pending migration of m. A Postgres advisory lock
 // serialises replicas that start at the same time.
-func Migrate(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool, fsys fs.FS) error {
+func Migrate(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool, m Migrations) error {
+	if m.Table == "" {
+		m.Table = ServiceTable
+	}
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 	if err != nil {
 		return fmt.Errorf("migration lock: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer func(db *sql.DB) { _ = db.Close() }(db)
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, m.FS,
+		goose.WithTableName(m.Table),
 		goose.WithSessionLocker(locker),
 		goose.WithDisableGlobalRegistry(true),
 	)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return fmt.Errorf("migrations (%s): %w", m.Table, err)
 	}
 	results, err := provider.Up(ctx)
 	if err != nil {
-		return fmt.Errorf("migrate up: %w", err)
+		return fmt.Errorf("migrate up (%s): %w", m.Table, err)
 	}
 	for _, r := range results {
-		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration.String())
+		log.Info("migration applied", "set", m.Table, "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration.String())
 	}
 	return nil
 }

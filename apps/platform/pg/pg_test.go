@@ -13,7 +13,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 )
 
-var migrations = os.DirFS("testdata/migrations")
+var migrations = pg.Migrations{Table: "test_version", FS: os.DirFS("testdata/migrations")}
 
 func TestMigrationsApplyAndAreIdempotent(t *testing.T) {
 	pool := pgtest.New(t, migrations)
@@ -24,7 +24,7 @@ func TestMigrationsApplyAndAreIdempotent(t *testing.T) {
 		t.Fatalf("second Migrate: %v", err)
 	}
 	var version int64
-	if err := pool.QueryRow(ctx, `SELECT max(version_id) FROM goose_db_version`).Scan(&version); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT max(version_id) FROM test_version`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
 	if version != 2 {
@@ -37,7 +37,7 @@ func TestMigrationsApplyAndAreIdempotent(t *testing.T) {
 
 // Replicas starting together must not apply the same migration twice.
 func TestConcurrentMigrationsAreSerialised(t *testing.T) {
-	pool := pgtest.New(t, nil)
+	pool := pgtest.New(t)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -58,7 +58,7 @@ func TestConcurrentMigrationsAreSerialised(t *testing.T) {
 		}
 	}
 	var applied int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`).Scan(&applied); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM test_version WHERE version_id > 0`).Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
 	if applied != 2 {

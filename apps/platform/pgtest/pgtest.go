@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -34,10 +33,10 @@ func AdminURL() string {
 	return defaultAdminURL
 }
 
-// New creates a uniquely named database, applies migrations (nil for
-// none) and returns a pool to it. The database is dropped in t.Cleanup.
+// New creates a uniquely named database, applies the migration sets and
+// returns a pool to it. The database is dropped in t.Cleanup.
 // A missing server fails the test: these tests must not pass vacuously.
-func New(t testing.TB, migrations fs.FS) *pgxpool.Pool {
+func New(t testing.TB, migrations ...pg.Migrations) *pgxpool.Pool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -22,7 +22,9 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/inbox"
 	"github.com/lettertomyself/ltm/apps/platform/logging"
+	"github.com/lettertomyself/ltm/apps/platform/outbox"
 	"github.com/lettertomyself/ltm/apps/platform/pg"
 )
 
@@ -51,6 +53,16 @@ type Spec struct {
 	Setup func(Deps) ([]Worker, error)
 }
 
+// Migrations are the sets applied to a service's database: the platform's
+// outbox and inbox tables, then the service's own (if any).
+func Migrations(own fs.FS) []pg.Migrations {
+	return []pg.Migrations{
+		{Table: "platform_outbox_version", FS: outbox.Migrations()},
+		{Table: "platform_inbox_version", FS: inbox.Migrations()},
+		{Table: pg.ServiceTable, FS: own},
+	}
+}
+
 // Run starts the service and blocks until ctx is cancelled or a signal
 // arrives, then drains: /readyz fails, the server stops accepting and
 // finishes in-flight requests within base.ShutdownTimeout, workers stop,
@@ -69,7 +81,7 @@ func Run(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) err
 			URL:            spec.Database.DatabaseURL.Reveal(),
 			MaxConns:       spec.Database.DatabaseMaxConns,
 			ConnectTimeout: spec.Database.DatabaseConnectTimeout,
-			Migrations:     spec.Migrations,
+			Migrations:     Migrations(spec.Migrations),
 		})
 		if err != nil {
 			return err
@@ -108,6 +120,11 @@ func Run(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) err
 		}
 		return nil
 	})
+	if pool != nil {
+		// Events written to the outbox are published from here, and
+		// consumed-event claims are pruned.
+		workers = append(workers, outbox.NewRelay(pool, sidecar, log).Run, inbox.Pruner(pool, log))
+	}
 	for _, w := range workers {
 		g.Go(func() error { return w(gctx) })
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
@@ -48,7 +49,8 @@ func TestRunServesHealthAndShutsDownGracefully(t *testing.T) {
 		Port: port, DaprHTTPPort: fakeSidecar(t), DaprGRPCPort: freePort(t), DaprHost: "127.0.0.1",
 		ShutdownTimeout: 3 * time.Second, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second,
 	}
-	db := &config.Database{DatabaseURL: config.Secret(pgtest.NewURL(t)), DatabaseMaxConns: 2}
+	dbURL := pgtest.NewURL(t)
+	db := &config.Database{DatabaseURL: config.Secret(dbURL), DatabaseMaxConns: 2}
 
 	entered, release := make(chan struct{}), make(chan struct{})
 	spec := service.Spec{
@@ -79,6 +81,8 @@ func TestRunServesHealthAndShutsDownGracefully(t *testing.T) {
 	if ready.Checks["database"] != "ok" || ready.Checks["sidecar"] != "ok" {
 		t.Errorf("readyz checks = %v, want database and sidecar ok", ready.Checks)
 	}
+	assertMigrated(t, dbURL, "outbox", "inbox")
+
 	var prob map[string]any
 	getJSON(t, url+"/no/such/route", http.StatusNotFound, &prob)
 	getJSON(t, url+"/dapr/subscribe", http.StatusOK, &[]any{})
@@ -123,6 +127,26 @@ func TestRunFailsFastWhenTheDatabaseIsUnreachable(t *testing.T) {
 	err := service.Run(ctx, base, service.Spec{Name: "t", Database: db}, io.Discard)
 	if err == nil {
 		t.Fatal("Run succeeded without a database")
+	}
+}
+
+// assertMigrated checks that Run applied the platform's migrations.
+func assertMigrated(t *testing.T, url string, tables ...string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, table := range tables {
+		var exists bool
+		if err := conn.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&exists); err != nil {
+			t.Fatal(err)
+		}
+		if !exists {
+			t.Errorf("table %s missing: migrations not applied at start", table)
+		}
 	}
 }
 

@@ -1,0 +1,191 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Publisher sends one event under a given CloudEvent id; the Dapr sidecar
+// handle (daprx.Sidecar) is one.
+type Publisher interface {
+	PublishEvent(ctx context.Context, topic, id string, data []byte) error
+}
+
+// Relay publishes outbox rows in the order they were written. One relay
+// per service leads at a time (a session advisory lock held on a
+// connection of its own, released by Postgres if the process dies), which
+// keeps the order across replicas. A failed publish stops the pass, so a
+// later event never overtakes an earlier one.
+type Relay struct {
+	pool *pgxpool.Pool
+	pub  Publisher
+	log  *slog.Logger
+
+	// Interval is how often the relay looks without being woken, and the
+	// base of its back-off after a failure.
+	Interval time.Duration
+	// MaxBackoff bounds the wait between attempts while publishing fails.
+	MaxBackoff time.Duration
+	// Batch is how many rows one query reads.
+	Batch int
+}
+
+// NewRelay returns a relay with sensible defaults.
+func NewRelay(pool *pgxpool.Pool, pub Publisher, log *slog.Logger) *Relay {
+	return &Relay{pool: pool, pub: pub, log: log, Interval: time.Second, MaxBackoff: 30 * time.Second, Batch: 100}
+}
+
+// lockKey names the leader lock; one database belongs to one service.
+var lockKey = func() int64 {
+	h := fnv.New64a()
+	h.Write([]byte("ltm/outbox/relay"))
+	return int64(h.Sum64())
+}()
+
+// Run relays until ctx is done.
+func (r *Relay) Run(ctx context.Context) error {
+	for {
+		if err := r.lead(ctx); err != nil && ctx.Err() == nil {
+			r.log.Warn("outbox relay interrupted; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(r.Interval):
+		}
+	}
+}
+
+// lead relays while this process holds the leader lock. It returns nil at
+// once when another replica leads.
+func (r *Relay) lead(ctx context.Context) error {
+	conn, err := pgx.ConnectConfig(ctx, r.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+
+	var leader bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockKey).Scan(&leader); err != nil {
+		return fmt.Errorf("leader lock: %w", err)
+	}
+	if !leader {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, `LISTEN `+notifyChannel); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	failures := 0
+	for {
+		if err := r.Drain(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			failures++
+			r.log.Warn("outbox publish failed; will retry", "err", err, "failures", failures)
+		} else {
+			failures = 0
+		}
+		wctx, cancel := context.WithTimeout(ctx, r.wait(failures))
+		_, err := conn.WaitForNotification(wctx)
+		cancel()
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("wait for notification: %w", err)
+		}
+	}
+}
+
+func (r *Relay) wait(failures int) time.Duration {
+	d := r.Interval
+	for range failures {
+		d *= 2
+		if d >= r.MaxBackoff {
+			return r.MaxBackoff
+		}
+	}
+	return d
+}
+
+type row struct {
+	id      int64
+	eventID string
+	topic   string
+	payload []byte
+}
+
+// Drain publishes every pending row in order and deletes each once the
+// broker has confirmed it. It stops at the first failure.
+func (r *Relay) Drain(ctx context.Context) error {
+	for {
+		rows, err := r.pool.Query(ctx, `SELECT id, event_id::text, topic, payload::text FROM outbox ORDER BY id LIMIT $1`, r.Batch)
+		if err != nil {
+			return fmt.Errorf("read outbox: %w", err)
+		}
+		batch, err := pgx.CollectRows(rows, func(rs pgx.CollectableRow) (row, error) {
+			var x row
+			var payload string
+			err := rs.Scan(&x.id, &x.eventID, &x.topic, &payload)
+			x.payload = []byte(payload)
+			return x, err
+		})
+		if err != nil {
+			return fmt.Errorf("read outbox: %w", err)
+		}
+		for _, x := range batch {
+			if err := r.publish(ctx, x); err != nil {
+				return err
+			}
+		}
+		if len(batch) < r.Batch {
+			return nil
+		}
+	}
+}
+
+func (r *Relay) publish(ctx context.Context, x row) error {
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	err := r.pub.PublishEvent(pctx, x.topic, x.eventID, x.payload)
+	cancel()
+	if err != nil {
+		if _, uerr := r.pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, x.id, err.Error()); uerr != nil {
+			err = errors.Join(err, uerr)
+		}
+		return fmt.Errorf("publish %s %s: %w", x.topic, x.eventID, err)
+	}
+	// A crash right here republishes the event with the same id; consumers
+	// dedupe on it (package inbox).
+	if _, err := r.pool.Exec(ctx, `DELETE FROM outbox WHERE id = $1`, x.id); err != nil {
+		return fmt.Errorf("delete relayed %s: %w", x.eventID, err)
+	}
+	return nil
+}
+
+// Stats describe the backlog, for status endpoints and alerts.
+type Stats struct {
+	Pending   int64          `json:"pending"`
+	OldestAge *time.Duration `json:"oldest_age_seconds,omitempty"`
+}
+
+// Backlog reports how many events wait and how old the oldest is.
+func Backlog(ctx context.Context, pool *pgxpool.Pool) (Stats, error) {
+	var s Stats
+	var oldest *time.Time
+	if err := pool.QueryRow(ctx, `SELECT count(*), min(created_at) FROM outbox`).Scan(&s.Pending, &oldest); err != nil {
+		return s, fmt.Errorf("outbox backlog: %w", err)
+	}
+	if oldest != nil {
+		age := time.Since(*oldest)
+		s.OldestAge = &age
+	}
+	return s, nil
+}
