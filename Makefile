@@ -25,7 +25,8 @@ help: ## list the targets
 run: tools infra daprd mailpit ## run the whole system locally (Ctrl-C stops everything)
 	@mkdir -p $(DATA)/mailpit
 	@echo "mail inbox: http://127.0.0.1:8025"
-	@$(BIN)/launcher -f . -data $(DATA) -extra "mailpit=$(BIN)/mailpit $(MAILPIT_FLAGS)"
+	@APP_API_TOKEN="$$($(BIN)/devenv secret -f $(DATA)/secrets.json app-api-token)" \
+		$(BIN)/launcher -f . -data $(DATA) -extra "mailpit=$(BIN)/mailpit $(MAILPIT_FLAGS)"
 
 .PHONY: test
 test: tools services daprd ## every test: vet, unit and store tests, end-to-end with real sidecars, k8s manifests

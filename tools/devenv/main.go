@@ -37,7 +37,7 @@ func main() {
 	}
 }
 
-const usage = "usage: devenv infra | databases [-f .] [-prefix p] | secrets [-o .data/secrets.json]"
+const usage = "usage: devenv infra | databases [-f .] [-prefix p] | secrets [-o .data/secrets.json] | secret [-f .data/secrets.json] KEY"
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return runDatabases(ctx, args[1:], out)
 	case "secrets":
 		return runSecrets(args[1:], out)
+	case "secret":
+		return runSecret(args[1:], out)
 	default:
 		return fmt.Errorf("unknown subcommand %q\n%s", args[0], usage)
 	}
@@ -115,4 +117,23 @@ func runSecrets(args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "secrets: %s: added %s\n", *path, strings.Join(added, ", "))
 	return nil
+}
+
+// runSecret prints one secret's value, for scripts that must hand it to a
+// process (the launcher passes APP_API_TOKEN to every app and sidecar).
+func runSecret(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("secret", flag.ContinueOnError)
+	path := fs.String("f", filepath.Join(".data", "secrets.json"), "secrets file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: devenv secret [-f file] KEY")
+	}
+	v, err := secretsfile.Get(*path, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(out, v)
+	return err
 }

@@ -119,7 +119,10 @@ func boot(ctx context.Context, repo, daprd string) (*system, error) {
 		BuildDir:     filepath.Join(repo, ".data", "build"),
 		Stdout:       io.Discard,
 		ReadyTimeout: 4 * time.Minute,
-		ExtraEnv:     map[string]string{"STORAGE_EMULATOR_HOST": fmt.Sprintf("127.0.0.1:%d", gcsPort)},
+		ExtraEnv: map[string]string{
+			"STORAGE_EMULATOR_HOST": fmt.Sprintf("127.0.0.1:%d", gcsPort),
+			"APP_API_TOKEN":         w.appToken,
+		},
 	})
 	return s, err
 }

@@ -31,6 +31,7 @@ type world struct {
 	comps     string
 	config    string
 	vhost     string
+	appToken  string // what each sidecar sends its app as dapr-api-token
 	adminURL  string
 	databases []dbsetup.Target
 	cleanups  []func()
@@ -154,7 +155,10 @@ func (w *world) writeSecrets() error {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		return err
 	}
-	_, err = secretsfile.Ensure(path, secretsfile.Keys, rand.Reader)
+	if _, err = secretsfile.Ensure(path, secretsfile.Keys, rand.Reader); err != nil {
+		return err
+	}
+	w.appToken, err = secretsfile.Get(path, "app-api-token")
 	return err
 }
 

@@ -46,6 +46,9 @@ type Base struct {
 	// (daprd's default is 5s) so in-flight requests finish while it still
 	// forwards their calls.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"4s"`
+	// AppAPIToken is what this app's sidecar sends as dapr-api-token; only
+	// calls carrying it reach /internal/, event and binding routes.
+	AppAPIToken Secret `env:"APP_API_TOKEN"`
 	// ReadHeaderTimeout and friends bound slow clients.
 	ReadTimeout  time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"30s"`
 	WriteTimeout time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"30s"`

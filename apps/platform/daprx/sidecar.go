@@ -9,14 +9,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
+
+	"github.com/lettertomyself/ltm/apps/platform/logging"
 )
 
 // PubSub is the name of the pub/sub component every service uses.
@@ -36,9 +40,10 @@ type Config struct {
 // (the sidecar waits for the app's port) and connects in the background;
 // calls made before the connection exists fail fast with ErrNotReady.
 type Sidecar struct {
-	cfg  Config
-	log  *slog.Logger
-	http *http.Client
+	cfg    Config
+	log    *slog.Logger
+	http   *http.Client // health checks: short
+	invoke *http.Client // calls to other services
 
 	mu     sync.RWMutex
 	client dapr.Client
@@ -53,10 +58,11 @@ func New(cfg Config, log *slog.Logger) *Sidecar {
 	// The SDK logs to stdout in plain text; keep the stream JSON.
 	dapr.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelDebug))
 	return &Sidecar{
-		cfg:   cfg,
-		log:   log,
-		http:  &http.Client{Timeout: 2 * time.Second},
-		ready: make(chan struct{}),
+		cfg:    cfg,
+		log:    log,
+		http:   &http.Client{Timeout: 2 * time.Second},
+		invoke: &http.Client{Timeout: 20 * time.Second},
+		ready:  make(chan struct{}),
 	}
 }
 
@@ -172,6 +178,65 @@ func (s *Sidecar) PublishEvent(ctx context.Context, topic, id string, data []byt
 		return fmt.Errorf("publish %s: %w", topic, err)
 	}
 	return nil
+}
+
+// SecretStore is the name of the secret store component.
+const SecretStore = "secretstore"
+
+// Secret reads one value from the secret store.
+func (s *Sidecar) Secret(ctx context.Context, key string) (string, error) {
+	c, err := s.Client()
+	if err != nil {
+		return "", err
+	}
+	m, err := c.GetSecret(ctx, SecretStore, key, nil)
+	if err != nil {
+		return "", fmt.Errorf("secret %s: %w", key, err)
+	}
+	v, ok := m[key]
+	if !ok {
+		return "", fmt.Errorf("secret %s: not in the store", key)
+	}
+	return v, nil
+}
+
+// StatusError is a non-2xx answer from another service.
+type StatusError struct {
+	App    string
+	Path   string
+	Status int
+	Body   []byte
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s %s: status %d", e.App, e.Path, e.Status)
+}
+
+// Get calls GET path on app through service invocation and returns the
+// body of a 2xx answer; other answers are a *StatusError. The request id
+// travels along for the logs.
+func (s *Sidecar) Get(ctx context.Context, app, path string) ([]byte, error) {
+	url := s.HTTPEndpoint() + "/v1.0/invoke/" + app + "/method/" + strings.TrimPrefix(path, "/")
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if id := logging.RequestID(ctx); id != "" {
+		req.Header.Set("X-Request-ID", id)
+	}
+	resp, err := s.invoke.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("invoke %s %s: %w", app, path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return nil, fmt.Errorf("invoke %s %s: %w", app, path, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, &StatusError{App: app, Path: path, Status: resp.StatusCode, Body: body}
+	}
+	return body, nil
 }
 
 // InvokeBinding calls an output binding.

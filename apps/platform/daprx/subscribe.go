@@ -85,9 +85,9 @@ func (s *Subscriptions) Declared() []Subscription { return append([]Subscription
 const maxEventBytes = 1 << 20
 
 // Mount serves the app side of the Dapr contract: /dapr/config (nothing to
-// configure: no actors), /dapr/subscribe and one POST route per
-// subscription.
-func (s *Subscriptions) Mount(r gin.IRoutes) {
+// configure: no actors) and /dapr/subscribe on r, and one POST route per
+// subscription on events (which should admit only the sidecar).
+func (s *Subscriptions) Mount(r, events gin.IRoutes) {
 	r.GET("/dapr/config", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{}) })
 	r.GET("/dapr/subscribe", func(c *gin.Context) {
 		list := s.subs
@@ -97,7 +97,7 @@ func (s *Subscriptions) Mount(r gin.IRoutes) {
 		c.JSON(http.StatusOK, list)
 	})
 	for i, sub := range s.subs {
-		r.POST(sub.Route, s.serve(sub, s.hs[i]))
+		events.POST(sub.Route, s.serve(sub, s.hs[i]))
 	}
 }
 

@@ -28,7 +28,7 @@ func TestEveryDeclaredRouteIsServedAndAnswersStatus(t *testing.T) {
 		return daprx.Drop(errors.New("unknown mood"))
 	})
 	r := httpx.NewRouter(log)
-	subs.Mount(r)
+	subs.Mount(r, r)
 
 	// What Dapr reads at start.
 	rec := httptest.NewRecorder()
@@ -103,7 +103,7 @@ func TestUnreadableEnvelopeIsDropped(t *testing.T) {
 	called := false
 	subs.Handle("t", func(context.Context, daprx.Event) error { called = true; return nil })
 	r := httpx.NewRouter(log)
-	subs.Mount(r)
+	subs.Mount(r, r)
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, subs.Declared()[0].Route, strings.NewReader("{oops")))
 	if called || !strings.Contains(rec.Body.String(), "DROP") {

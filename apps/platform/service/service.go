@@ -19,6 +19,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
@@ -34,7 +36,15 @@ type Deps struct {
 	DB     *pgxpool.Pool // nil for a service without a database
 	Dapr   *daprx.Sidecar
 	Router *gin.Engine
-	// Subs collects the service's pub/sub subscriptions; Run mounts them.
+	// Internal is /internal/: reachable only through Dapr (app API token).
+	Internal *gin.RouterGroup
+	// FromDapr is for routes only the sidecar calls, such as input
+	// bindings (cron): guarded like Internal, mounted at the root.
+	FromDapr *gin.RouterGroup
+	// Auth verifies access tokens; Auth.Require() guards /api/ routes.
+	Auth *authn.Verifier
+	// Subs collects the service's pub/sub subscriptions; Run mounts them
+	// behind the app API token.
 	Subs *daprx.Subscriptions
 }
 
@@ -51,7 +61,13 @@ type Spec struct {
 	Migrations fs.FS
 	// Setup registers routes and subscriptions and returns workers.
 	Setup func(Deps) ([]Worker, error)
+	// Keys, when set, replaces the JWKS fetched from auth-service (auth
+	// itself verifies against its own keys).
+	Keys authn.KeySource
 }
+
+// JWKSPath is where auth-service publishes its keys to other services.
+const JWKSPath = "/internal/jwks"
 
 // Migrations are the sets applied to a service's database: the platform's
 // outbox and inbox tables, then the service's own (if any).
@@ -100,16 +116,32 @@ func Run(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) err
 	health := httpx.NewHealth(checks)
 	health.Mount(router)
 
-	subs := daprx.NewSubscriptions(log)
+	keys := spec.Keys
+	if keys == nil {
+		keys = authn.NewRemoteKeys(func(ctx context.Context) ([]byte, error) {
+			return sidecar.Get(ctx, "auth-service", JWKSPath)
+		}, clock.System{}, log)
+	}
+	guard := authn.RequireAppToken(base.AppAPIToken.Reveal())
+	if base.AppAPIToken == "" {
+		log.Warn("APP_API_TOKEN is not set: /internal/, event and binding routes refuse every call")
+	}
+	deps := Deps{
+		Log: log, DB: pool, Dapr: sidecar, Router: router,
+		Internal: router.Group("/internal", guard),
+		FromDapr: router.Group("", guard),
+		Auth:     authn.NewVerifier(keys, clock.System{}),
+		Subs:     daprx.NewSubscriptions(log),
+	}
 	var workers []Worker
 	if spec.Setup != nil {
 		var err error
-		workers, err = spec.Setup(Deps{Log: log, DB: pool, Dapr: sidecar, Router: router, Subs: subs})
+		workers, err = spec.Setup(deps)
 		if err != nil {
 			return fmt.Errorf("setup: %w", err)
 		}
 	}
-	subs.Mount(router)
+	deps.Subs.Mount(router, deps.FromDapr)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {

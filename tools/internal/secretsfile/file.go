@@ -95,3 +95,16 @@ func write(path string, secrets map[string]string) error {
 	}
 	return nil
 }
+
+// Get returns one value of the secrets file at path.
+func Get(path, key string) (string, error) {
+	secrets, err := read(path)
+	if err != nil {
+		return "", err
+	}
+	v, ok := secrets[key]
+	if !ok {
+		return "", fmt.Errorf("%s has no key %q (run `make infra`)", path, key)
+	}
+	return v, nil
+}

@@ -150,3 +150,16 @@ func TestEnsureRejectsMalformedFile(t *testing.T) {
 		t.Error("malformed file was overwritten")
 	}
 }
+
+func TestGet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secrets.json")
+	if err := os.WriteFile(path, []byte(`{"app-api-token":"abc"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := Get(path, "app-api-token"); err != nil || v != "abc" {
+		t.Errorf("Get = %q, %v; want abc", v, err)
+	}
+	if _, err := Get(path, "missing"); err == nil {
+		t.Error("Get of a missing key succeeded")
+	}
+}

@@ -24,11 +24,11 @@ func Setup(d service.Deps) ([]service.Worker, error) {
 	sweeper := sweep.New(clock.System{})
 
 	// POST /scheduler-sweep — cron tick from the sidecar.
-	daprx.OnBinding(d.Router, d.Log, SweepBinding, func(ctx context.Context, _ []byte) error {
+	daprx.OnBinding(d.FromDapr, d.Log, SweepBinding, func(ctx context.Context, _ []byte) error {
 		return sweeper.Run(ctx)
 	})
 	// GET /internal/status — sweep liveness, for operators and tests.
-	d.Router.GET("/internal/status", func(c *gin.Context) {
+	d.Internal.GET("/status", func(c *gin.Context) {
 		c.JSON(http.StatusOK, sweeper.Status())
 	})
 	return nil, nil
