@@ -27,7 +27,8 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	return service.Run(ctx, cfg.Base, service.Spec{
-		Name:  "gateway",
-		Setup: httpapi.Setup(cfg),
+		Name:     "gateway",
+		Setup:    httpapi.Setup(cfg),
+		JWKSPath: "/api/auth/jwks",
 	}, stdout)
 }

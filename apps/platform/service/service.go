@@ -64,6 +64,9 @@ type Spec struct {
 	// Keys, when set, replaces the JWKS fetched from auth-service (auth
 	// itself verifies against its own keys).
 	Keys authn.KeySource
+	// JWKSPath is where to fetch auth-service's keys; default JWKSPath.
+	// The gateway uses the public /api/auth/jwks: it never calls /internal/.
+	JWKSPath string
 }
 
 // JWKSPath is where auth-service publishes its keys to other services.
@@ -118,8 +121,12 @@ func Run(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) err
 
 	keys := spec.Keys
 	if keys == nil {
+		path := spec.JWKSPath
+		if path == "" {
+			path = JWKSPath
+		}
 		keys = authn.NewRemoteKeys(func(ctx context.Context) ([]byte, error) {
-			return sidecar.Get(ctx, "auth-service", JWKSPath)
+			return sidecar.Get(ctx, "auth-service", path)
 		}, clock.System{}, log)
 	}
 	guard := authn.RequireAppToken(base.AppAPIToken.Reveal())

@@ -1,7 +1,9 @@
 package proxy
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -11,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
+	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 )
 
@@ -37,6 +42,9 @@ func New(sidecar string, log *slog.Logger) (http.Handler, error) {
 			}
 			r.Out.Header.Set("dapr-app-id", Owner(r.In.URL.Path))
 			r.SetXForwarded()
+			if ip, ok := r.In.Context().Value(clientIPKey{}).(string); ok && ip != "" {
+				r.Out.Header.Set("X-Forwarded-For", ip)
+			}
 		},
 		Transport: &http.Transport{
 			MaxIdleConnsPerHost:   64,
@@ -45,6 +53,11 @@ func New(sidecar string, log *slog.Logger) (http.Handler, error) {
 		},
 		ModifyResponse: translateDaprErrors,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				problem.Write(w, problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit)))
+				return
+			}
 			log.ErrorContext(r.Context(), "proxy to sidecar failed", "app", Owner(r.URL.Path), "err", err)
 			problem.Write(w, problem.New(http.StatusBadGateway, "The service is not reachable right now. Please try again."))
 		},
@@ -56,6 +69,27 @@ func New(sidecar string, log *slog.Logger) (http.Handler, error) {
 		}
 		rp.ServeHTTP(w, r)
 	}), nil
+}
+
+type clientIPKey struct{}
+
+// WithClientIP records the client address the edge determined (honouring
+// only trusted proxies); the proxy forwards it as X-Forwarded-For so
+// services (auth's throttling) see the real client.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+// KnownArea answers 404 for anything the proxy would not route, before
+// any other edge check runs.
+func KnownArea() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !routable(c.Request.URL) {
+			httpx.Abort(c, problem.New(http.StatusNotFound, "There is nothing at "+c.Request.URL.Path+"."))
+			return
+		}
+		c.Next()
+	}
 }
 
 // routable accepts only clean /api/<known area> paths: no dot segments, no

@@ -161,3 +161,14 @@ func TestSidecarDownIs502(t *testing.T) {
 		t.Errorf("status = %d, want 502", rec.Code)
 	}
 }
+
+func TestForwardsTheEdgeClientAddressNotTheCallersClaim(t *testing.T) {
+	sc := newSidecar(t, http.StatusOK, "application/json", `{}`)
+	req := httptest.NewRequest(http.MethodPost, "/api/auth/login", strings.NewReader("{}"))
+	req.Header.Set("X-Forwarded-For", "1.2.3.4") // spoofed by the caller
+	req = req.WithContext(proxy.WithClientIP(req.Context(), "203.0.113.9"))
+	newProxy(t, sc.URL).ServeHTTP(httptest.NewRecorder(), req)
+	if got := sc.got.Header.Get("X-Forwarded-For"); got != "203.0.113.9" {
+		t.Errorf("X-Forwarded-For = %q, want the edge's 203.0.113.9", got)
+	}
+}

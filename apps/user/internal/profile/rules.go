@@ -1,0 +1,158 @@
+package profile
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	// The IANA database is compiled in: a distroless image has no
+	// /usr/share/zoneinfo, and a timezone accepted here must load everywhere.
+	_ "time/tzdata"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Limits, in Unicode code points (a Korean syllable is one).
+const (
+	MaxNicknameRunes = 20
+	MaxBioRunes      = 160
+	MaxBlogURLRunes  = 200
+)
+
+// EarliestBirthday is the first birthday accepted.
+var EarliestBirthday = Date{1900, time.January, 1}
+
+// Locales the product speaks.
+var Locales = []string{"ko", "en"}
+
+// The Check functions return the value to store (normalised) or a message
+// for the person who sent it.
+
+// CheckNickname trims surrounding spaces and wants 1–20 characters without
+// control characters.
+func CheckNickname(s string) (string, string) {
+	s = cleanText(s)
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n == 0:
+		return "", "is required"
+	case n > MaxNicknameRunes:
+		return "", fmt.Sprintf("must be at most %d characters", MaxNicknameRunes)
+	case hasControl(s):
+		return "", "must not contain control characters"
+	}
+	return s, ""
+}
+
+// CheckBio wants at most 160 characters on one line (it is a one-line bio).
+func CheckBio(s string) (string, string) {
+	s = cleanText(s)
+	switch {
+	case utf8.RuneCountInString(s) > MaxBioRunes:
+		return "", fmt.Sprintf("must be at most %d characters", MaxBioRunes)
+	case hasControl(s):
+		return "", "must be one line without control characters"
+	}
+	return s, ""
+}
+
+// CheckBlogURL wants "" or an absolute http(s) URL with a host.
+func CheckBlogURL(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", ""
+	}
+	if utf8.RuneCountInString(s) > MaxBlogURLRunes {
+		return "", fmt.Sprintf("must be at most %d characters", MaxBlogURLRunes)
+	}
+	u, err := url.Parse(s)
+	if err != nil || hasControl(s) || strings.ContainsAny(s, " \t") {
+		return "", "must be a valid URL"
+	}
+	if scheme := strings.ToLower(u.Scheme); scheme != "http" && scheme != "https" {
+		return "", "must start with http:// or https://"
+	}
+	if u.Hostname() == "" || u.Opaque != "" {
+		return "", "must be an absolute URL with a host, like https://blog.example.com"
+	}
+	if u.User != nil {
+		// A blog link has no business carrying credentials, and
+		// https://trusted.example@evil.example misleads whoever reads it.
+		return "", "must not contain a user name or password"
+	}
+	return s, ""
+}
+
+// CheckImageID wants a UUID in its canonical 36-character form.
+func CheckImageID(s string) (uuid.UUID, string) {
+	id, err := uuid.Parse(s)
+	if err != nil || len(s) != 36 {
+		return uuid.Nil, "must be an image id (UUID)"
+	}
+	return id, ""
+}
+
+// CheckTimezone wants an IANA name such as Asia/Seoul or UTC.
+func CheckTimezone(s string) (string, string) {
+	if _, err := loadLocation(s); err != nil {
+		return "", "must be an IANA timezone name, like Asia/Seoul"
+	}
+	return s, ""
+}
+
+func loadLocation(name string) (*time.Location, error) {
+	// "" and "Local" load the server's zone, which is not a person's.
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("timezone %q is not a zone name", name)
+	}
+	return time.LoadLocation(name)
+}
+
+// CheckLocale wants ko or en.
+func CheckLocale(s string) (string, string) {
+	for _, l := range Locales {
+		if s == l {
+			return s, ""
+		}
+	}
+	return "", "must be one of: " + strings.Join(Locales, ", ")
+}
+
+// CheckBirthday wants a real YYYY-MM-DD date from 1900-01-01 up to
+// yesterday, where now is the current time in the person's zone.
+func CheckBirthday(s string, now time.Time) (Date, string) {
+	d, err := ParseDate(s)
+	if err != nil {
+		return Date{}, "must be a real date as YYYY-MM-DD"
+	}
+	if !d.Before(DateOf(now)) {
+		return Date{}, "must be a date in the past"
+	}
+	if d.Before(EarliestBirthday) {
+		return Date{}, "must not be before " + EarliestBirthday.String()
+	}
+	return d, ""
+}
+
+// cleanText composes Hangul (and everything else) to NFC before counting:
+// a nickname typed on a system that sends decomposed jamo would otherwise
+// count three characters per syllable. Then it trims surrounding spaces.
+func cleanText(s string) string {
+	return strings.TrimSpace(norm.NFC.String(s))
+}
+
+// hasControl reports C0/C1 control characters (newlines and tabs
+// included) and the bidirectional overrides that make text display as
+// something else than it is.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' ||
+			(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069') {
+			return true
+		}
+	}
+	return false
+}
