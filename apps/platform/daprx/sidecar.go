@@ -5,6 +5,7 @@
 package daprx
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -216,10 +217,31 @@ func (e *StatusError) Error() string {
 // body of a 2xx answer; other answers are a *StatusError. The request id
 // travels along for the logs.
 func (s *Sidecar) Get(ctx context.Context, app, path string) ([]byte, error) {
+	return s.Invoke(ctx, http.MethodGet, app, path, nil)
+}
+
+// Post sends body as JSON to path on app through service invocation.
+func (s *Sidecar) Post(ctx context.Context, app, path string, body any) ([]byte, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("invoke %s %s: encode: %w", app, path, err)
+	}
+	return s.Invoke(ctx, http.MethodPost, app, path, b)
+}
+
+// Invoke calls method path on app through the sidecar's invocation API.
+func (s *Sidecar) Invoke(ctx context.Context, method, app, path string, body []byte) ([]byte, error) {
 	url := s.HTTPEndpoint() + "/v1.0/invoke/" + app + "/method/" + strings.TrimPrefix(path, "/")
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
 		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if id := logging.RequestID(ctx); id != "" {
 		req.Header.Set("X-Request-ID", id)
@@ -229,14 +251,14 @@ func (s *Sidecar) Get(ctx context.Context, app, path string) ([]byte, error) {
 		return nil, fmt.Errorf("invoke %s %s: %w", app, path, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
 		return nil, fmt.Errorf("invoke %s %s: %w", app, path, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, &StatusError{App: app, Path: path, Status: resp.StatusCode, Body: body}
+		return nil, &StatusError{App: app, Path: path, Status: resp.StatusCode, Body: out}
 	}
-	return body, nil
+	return out, nil
 }
 
 // InvokeBinding calls an output binding.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/logging"
 )
 
 func TestEveryDeclaredRouteIsServedAndAnswersStatus(t *testing.T) {
@@ -137,5 +138,36 @@ func TestSidecarReadyAndNotReady(t *testing.T) {
 	healthy.Close()
 	if err := s.Ready(context.Background()); err == nil {
 		t.Error("Ready succeeded against a stopped sidecar")
+	}
+}
+
+func TestInvokeThroughTheSidecar(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var gotPath, gotMethod, gotBody, gotReqID string
+	sc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotPath, gotMethod, gotReqID = r.URL.Path, r.Method, r.Header.Get("X-Request-ID")
+		b, _ := io.ReadAll(r.Body)
+		gotBody = string(b)
+		if strings.HasSuffix(r.URL.Path, "/missing") {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	}))
+	defer sc.Close()
+	s := daprx.New(daprx.Config{HTTPPort: sc.Listener.Addr().(*net.TCPAddr).Port}, log)
+	ctx := logging.WithRequestID(context.Background(), "req-7")
+
+	out, err := s.Post(ctx, "letter-storage-service", "/internal/images/attach", map[string]string{"letter_id": "l1"})
+	if err != nil || string(out) != `{"ok":true}` {
+		t.Fatalf("Post = %s, %v", out, err)
+	}
+	if gotMethod != http.MethodPost || gotPath != "/v1.0/invoke/letter-storage-service/method/internal/images/attach" || gotBody != `{"letter_id":"l1"}` || gotReqID != "req-7" {
+		t.Errorf("sidecar saw %s %s %s (request id %q)", gotMethod, gotPath, gotBody, gotReqID)
+	}
+	_, err = s.Get(ctx, "user-service", "/internal/users/u1/missing")
+	var se *daprx.StatusError
+	if !errors.As(err, &se) || se.Status != http.StatusNotFound {
+		t.Errorf("Get of a missing resource = %v, want a StatusError 404", err)
 	}
 }

@@ -281,3 +281,21 @@ func TestStartChecksDaprd(t *testing.T) {
 		t.Errorf("Start = %v, want an error telling to run make daprd", err)
 	}
 }
+
+func TestStartAppWithChangesOnlyTheAppsEnvironment(t *testing.T) {
+	opts, _ := fakeSystem(t, map[string]string{"switcher": "app"})
+	opts.ReadyTimeout = 5 * time.Second
+	sys := startSystem(t, opts)
+	if err := sys.StopApp(context.Background(), "switcher"); err != nil {
+		t.Fatalf("StopApp: %v", err)
+	}
+	// The new role makes the fake app crash at start; were it also given
+	// to the sidecar, the fake daprd would refuse to start instead.
+	err := sys.StartAppWith(context.Background(), "switcher", map[string]string{fakeRoleEnv: "crash"})
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("StartAppWith = %v, want the app's crash with the new env", err)
+	}
+	if strings.Contains(err.Error(), "daprd received the app's environment") {
+		t.Error("the sidecar received the app's environment")
+	}
+}

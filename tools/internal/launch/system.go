@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -293,6 +294,13 @@ func (s *System) StopApp(ctx context.Context, id string) error {
 // StartApp starts an app stopped by StopApp, with the same ports, appending
 // to its logs, and waits until its sidecar is healthy again.
 func (s *System) StartApp(ctx context.Context, id string) error {
+	return s.StartAppWith(ctx, id, nil)
+}
+
+// StartAppWith is StartApp with env merged into the app's own environment
+// (not its sidecar's) from now on, e.g. to switch an app to another
+// component between two runs.
+func (s *System) StartAppWith(ctx context.Context, id string, env map[string]string) error {
 	s.mu.Lock()
 	r, ok := s.byID[id]
 	if !ok {
@@ -308,6 +316,15 @@ func (s *System) StartApp(ctx context.Context, id string) error {
 	if r.daprd.running() || (r.app != nil && r.app.running()) {
 		s.mu.Unlock()
 		return fmt.Errorf("launch: app %q is still running", id)
+	}
+	if len(env) > 0 && r.app != nil {
+		merged := maps.Clone(r.info.Env)
+		if merged == nil {
+			merged = map[string]string{}
+		}
+		maps.Copy(merged, env)
+		r.info.Env = merged
+		r.app.env = appEnv(os.Environ(), r.info.App, s.opts.ExtraEnv)
 	}
 	err := s.startApp(r, false)
 	s.mu.Unlock()
