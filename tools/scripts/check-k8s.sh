@@ -7,6 +7,9 @@
 #   - a Dapr Component without scopes,
 #   - a password-like env var with a literal value, a URL with inline credentials,
 #   - an overlay image without a pinned tag (":latest" or none),
+#   - a Dapr-enabled Deployment without the app API token: the annotation
+#     dapr.io/app-token-secret, and in every container env APP_API_TOKEN from that
+#     Secret's key "token" (the key Dapr's injector reads), so daprd and app agree,
 #   - k8s/base/dapr/resiliency.yaml drifting from components/resiliency.yaml.
 # Needs only Go: kustomize is run from the Go module proxy at a pinned version.
 set -euo pipefail
@@ -38,6 +41,42 @@ split_docs() {
   ' "$1"
 }
 
+# check_app_token <file>: for a Deployment whose pod has dapr.io/enabled "true", prints
+# what is missing of the app API token wiring (nothing when it is complete).
+check_app_token() {
+  awk '
+    function ind(l) { match(l, /^ */); return RLENGTH }
+    function strip(v) { sub(/^[^:]*: */, "", v); gsub(/["\047]/, "", v); return v }
+    {
+      i = ind($0); line = substr($0, i + 1)
+      # Leaving the current APP_API_TOKEN env item, the container, the containers list.
+      if (inenv && i <= envind) inenv = 0
+      if (incont && c > 0 && i <= itemind && !(i == itemind && line ~ /^- /)) incont = 0
+    }
+    line ~ /^dapr\.io\/enabled: *"?true"?$/ { dapr = 1 }
+    line ~ /^dapr\.io\/app-token-secret:/ { ann = strip(line) }
+    line == "containers:" { incont = 1; itemind = -1; next }
+    incont && line ~ /^- / && (itemind < 0 || i == itemind) {
+      itemind = i; c++; cname[c] = "?"; tname[c] = ""; tkey[c] = ""
+      line = substr(line, 3); i += 2
+    }
+    incont && c > 0 && i == itemind + 2 && line ~ /^name:/ { cname[c] = strip(line) }
+    incont && c > 0 && line ~ /^- name: *"?APP_API_TOKEN"?$/ { inenv = 1; envind = i; tname[c] = "-"; next }
+    inenv && line ~ /^name:/ { tname[c] = strip(line) }
+    inenv && line ~ /^key:/ { tkey[c] = strip(line) }
+    END {
+      if (!dapr) exit
+      if (ann == "") print "no dapr.io/app-token-secret annotation"
+      if (c == 0) print "no containers found"
+      for (k = 1; k <= c; k++) {
+        if (tname[k] == "") print "container " cname[k] ": no env APP_API_TOKEN"
+        else if (tname[k] != ann || tkey[k] != "token")
+          print "container " cname[k] ": APP_API_TOKEN must come from secretKeyRef name " (ann == "" ? "<annotation value>" : ann) " key token (has name \"" tname[k] "\" key \"" tkey[k] "\")"
+      }
+    }
+  ' "$1"
+}
+
 overlays=("$root"/k8s/overlays/*/)
 [ ${#overlays[@]} -gt 0 ] || { echo "check-k8s: no overlays found" >&2; exit 1; }
 
@@ -65,6 +104,10 @@ for dir in "$root/k8s/base/" "${overlays[@]}"; do
         fi ;;
       Component)
         grep -q '^scopes:' "$f" || err "$rel: Component/$obj has no scopes" ;;
+      Deployment)
+        while read -r problem; do
+          err "$rel: Deployment/$obj: app API token: $problem (docs/kubernetes.md)"
+        done < <(check_app_token "$f") ;;
     esac
     # Images are pinned in the overlays; the base only names them.
     [ "$name" = base ] && continue
