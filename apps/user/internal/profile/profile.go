@@ -158,6 +158,9 @@ type Patch struct {
 // and UpdatedAt). Every broken rule is reported at once in a
 // *ValidationError; p itself is never modified.
 func (p Profile) Apply(patch Patch, now time.Time) (Profile, error) {
+	if patch.empty() {
+		return p, nil
+	}
 	errs := map[string]string{}
 	next := p
 
@@ -231,6 +234,12 @@ func (p Profile) Apply(patch Patch, now time.Time) (Profile, error) {
 	}
 	next.UpdatedAt = now.UTC()
 	return next, nil
+}
+
+func (patch Patch) empty() bool {
+	return !(patch.Nickname.Set || patch.Bio.Set || patch.Birthday.Set || patch.BlogURL.Set ||
+		patch.AvatarImageID.Set || patch.Timezone.Set || patch.Locale.Set ||
+		patch.LetterOpened.Set || patch.RoutineReminder.Set || patch.SpecialDate.Set)
 }
 
 // Date is a calendar date without a time or zone (a birthday).

@@ -1,0 +1,205 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/lettertomyself/ltm/apps/platform/pgtest"
+	"github.com/lettertomyself/ltm/apps/platform/service"
+
+	"github.com/lettertomyself/ltm/apps/user/internal/postgres"
+	"github.com/lettertomyself/ltm/apps/user/internal/profile"
+)
+
+var t0 = time.Date(2025, time.March, 1, 10, 0, 0, 0, time.UTC)
+
+func newStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
+	t.Helper()
+	pool := pgtest.New(t, service.Migrations(postgres.Migrations())...)
+	return postgres.New(pool), pool
+}
+
+func newProfile(t *testing.T, username string) profile.Profile {
+	t.Helper()
+	p, err := profile.New(uuid.NewString(), username, username+"@example.com", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func ev(topic, id string) postgres.Event {
+	return postgres.Event{Consumer: "user-service/" + topic, ID: id}
+}
+
+func count(t *testing.T, pool *pgxpool.Pool, userID uuid.UUID) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM profiles WHERE user_id = $1`, userID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestCreateIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	store, pool := newStore(t)
+	p := newProfile(t, "minji")
+
+	created, err := store.Create(ctx, ev("user.registered", "e1"), p)
+	if err != nil || !created {
+		t.Fatalf("first delivery: created=%v err=%v", created, err)
+	}
+	// The same event again (redelivery), then a republish with a new id
+	// and a different username: still the first profile, untouched.
+	if created, err := store.Create(ctx, ev("user.registered", "e1"), p); err != nil || created {
+		t.Errorf("redelivery: created=%v err=%v, want no-op", created, err)
+	}
+	again := p
+	again.Username, again.Nickname = "other", "other"
+	if created, err := store.Create(ctx, ev("user.registered", "e2"), again); err != nil || created {
+		t.Errorf("republish: created=%v err=%v, want no-op", created, err)
+	}
+	if n := count(t, pool, p.UserID); n != 1 {
+		t.Errorf("%d profiles, want 1", n)
+	}
+	got, err := store.Get(ctx, p.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Username != "minji" || got.Nickname != "minji" || got.Timezone != "Asia/Seoul" || got.Locale != "ko" ||
+		!got.Notifications.SpecialDate || got.Birthday != nil || got.AvatarImageID != nil || !got.CreatedAt.Equal(t0) {
+		t.Errorf("stored profile = %+v", got)
+	}
+}
+
+func TestGetUnknown(t *testing.T) {
+	store, _ := newStore(t)
+	if _, err := store.Get(context.Background(), uuid.New()); !errors.Is(err, profile.ErrNotFound) {
+		t.Errorf("err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestUpdateRoundTripsEveryField(t *testing.T) {
+	ctx := context.Background()
+	store, _ := newStore(t)
+	p := newProfile(t, "minji")
+	if _, err := store.Create(ctx, ev("user.registered", "e1"), p); err != nil {
+		t.Fatal(err)
+	}
+	avatar := uuid.NewString()
+	birthday := "2000-02-29"
+	later := t0.Add(time.Hour)
+	updated, err := store.Update(ctx, p.UserID, func(cur profile.Profile) (profile.Profile, error) {
+		return cur.Apply(profile.Patch{
+			Nickname: profile.Some("민지"), Bio: profile.Some("편지를 씁니다"), Birthday: profile.Some(&birthday),
+			BlogURL: profile.Some("https://blog.example.com"), AvatarImageID: profile.Some(&avatar),
+			Timezone: profile.Some("Europe/Berlin"), Locale: profile.Some("en"), LetterOpened: profile.Some(false),
+		}, later)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.Get(ctx, p.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Nickname != "민지" || got.Bio != "편지를 씁니다" || got.Birthday == nil || got.Birthday.String() != birthday ||
+		got.BlogURL != "https://blog.example.com" || got.AvatarImageID == nil || got.AvatarImageID.String() != avatar ||
+		got.Timezone != "Europe/Berlin" || got.Locale != "en" || got.Notifications.LetterOpened ||
+		!got.Notifications.RoutineReminder || !got.UpdatedAt.Equal(later) || !got.CreatedAt.Equal(t0) {
+		t.Errorf("stored = %+v", got)
+	}
+	if !updated.UpdatedAt.Equal(got.UpdatedAt) {
+		t.Errorf("Update returned updated_at %v, stored %v", updated.UpdatedAt, got.UpdatedAt)
+	}
+
+	// Nulls clear.
+	if _, err := store.Update(ctx, p.UserID, func(cur profile.Profile) (profile.Profile, error) {
+		return cur.Apply(profile.Patch{Birthday: profile.Some[*string](nil), AvatarImageID: profile.Some[*string](nil)}, later)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.Get(ctx, p.UserID); got.Birthday != nil || got.AvatarImageID != nil {
+		t.Errorf("birthday, avatar = %v, %v; want cleared", got.Birthday, got.AvatarImageID)
+	}
+}
+
+func TestUpdateRefusedSavesNothing(t *testing.T) {
+	ctx := context.Background()
+	store, _ := newStore(t)
+	p := newProfile(t, "minji")
+	if _, err := store.Create(ctx, ev("user.registered", "e1"), p); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.Update(ctx, p.UserID, func(cur profile.Profile) (profile.Profile, error) {
+		return cur.Apply(profile.Patch{Nickname: profile.Some("ok"), Locale: profile.Some("xx")}, t0)
+	})
+	if !errors.Is(err, profile.ErrInvalid) {
+		t.Fatalf("err = %v, want ErrInvalid", err)
+	}
+	if got, _ := store.Get(ctx, p.UserID); got.Nickname != "minji" {
+		t.Errorf("nickname = %q; a refused update was saved", got.Nickname)
+	}
+	if _, err := store.Update(ctx, uuid.New(), func(cur profile.Profile) (profile.Profile, error) { return cur, nil }); !errors.Is(err, profile.ErrNotFound) {
+		t.Errorf("unknown user: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestChangeEmail(t *testing.T) {
+	ctx := context.Background()
+	store, _ := newStore(t)
+	p := newProfile(t, "minji")
+	if _, err := store.Create(ctx, ev("user.registered", "e1"), p); err != nil {
+		t.Fatal(err)
+	}
+	later := t0.Add(time.Hour)
+	if changed, err := store.ChangeEmail(ctx, ev("user.email_changed", "e2"), p.UserID, "new@example.com", later); err != nil || !changed {
+		t.Fatalf("changed=%v err=%v", changed, err)
+	}
+	if changed, err := store.ChangeEmail(ctx, ev("user.email_changed", "e2"), p.UserID, "new@example.com", later); err != nil || changed {
+		t.Errorf("redelivery: changed=%v err=%v, want no-op", changed, err)
+	}
+	got, _ := store.Get(ctx, p.UserID)
+	if got.Email != "new@example.com" || !got.UpdatedAt.Equal(later) {
+		t.Errorf("email, updated_at = %q, %v", got.Email, got.UpdatedAt)
+	}
+	if changed, err := store.ChangeEmail(ctx, ev("user.email_changed", "e3"), uuid.New(), "x@example.com", later); err != nil || changed {
+		t.Errorf("unknown user: changed=%v err=%v, want a quiet no-op", changed, err)
+	}
+}
+
+func TestPurge(t *testing.T) {
+	ctx := context.Background()
+	store, pool := newStore(t)
+	p, other := newProfile(t, "minji"), newProfile(t, "jisoo")
+	for i, q := range []profile.Profile{p, other} {
+		if _, err := store.Create(ctx, ev("user.registered", string(rune('a'+i))), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if deleted, err := store.Purge(ctx, ev("user.deleted", "d1"), p.UserID); err != nil || !deleted {
+		t.Fatalf("deleted=%v err=%v", deleted, err)
+	}
+	if deleted, err := store.Purge(ctx, ev("user.deleted", "d2"), p.UserID); err != nil || deleted {
+		t.Errorf("second purge: deleted=%v err=%v, want a quiet no-op", deleted, err)
+	}
+	if _, err := store.Get(ctx, p.UserID); !errors.Is(err, profile.ErrNotFound) {
+		t.Errorf("after purge: err = %v, want ErrNotFound", err)
+	}
+	if n := count(t, pool, other.UserID); n != 1 {
+		t.Errorf("the other user's profile went too")
+	}
+	// A registration redelivered after the deletion does not resurrect it.
+	if created, err := store.Create(ctx, ev("user.registered", "late"), p); err != nil || created {
+		t.Errorf("late registration: created=%v err=%v, want no-op", created, err)
+	}
+	if n := count(t, pool, p.UserID); n != 0 {
+		t.Errorf("%d profiles after a late registration, want 0", n)
+	}
+}
