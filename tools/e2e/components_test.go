@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -18,10 +17,11 @@ import (
 // patches say how this world differs from a developer's machine. Everything
 // else in components/ is used exactly as committed.
 type patches struct {
-	smtpPort  int
-	probeID   string // a test app added to the scopes of these components
-	probeIn   []string
-	cronEvery string // faster sweeps, so the cron test is quick
+	smtpPort int
+	// scopes adds test apps (the probe, a second scheduler) to the scopes
+	// of the named components.
+	scopes    map[string][]string
+	cronEvery string // faster sweeps, so the tests are quick
 }
 
 // writeComponents copies components/*.yaml (and the gcp.bucket variant from
@@ -73,9 +73,12 @@ func (w *world) patch(doc map[string]any, p patches, gcsVariant bool) {
 	case "scheduler-sweep":
 		setMeta(doc, "schedule", p.cronEvery)
 	}
-	if slices.Contains(p.probeIn, name) {
+	if extra := p.scopes[name]; len(extra) > 0 {
 		scopes, _ := doc["scopes"].([]any)
-		doc["scopes"] = append(scopes, p.probeID)
+		for _, id := range extra {
+			scopes = append(scopes, id)
+		}
+		doc["scopes"] = scopes
 	}
 }
 

@@ -12,9 +12,13 @@ import (
 // The edge of the world: a mail provider and Google Cloud Storage. Both are
 // in-process servers speaking the real protocols (SMTP; the GCS JSON API).
 
-func startSMTP() (*smtpmock.Server, error) {
+func startSMTP() (*smtpmock.Server, error) { return startSMTPOn(0) }
+
+// startSMTPOn starts the server on port (0: any free port).
+func startSMTPOn(port int) (*smtpmock.Server, error) {
 	srv := smtpmock.New(smtpmock.ConfigurationAttr{
 		HostAddress:              "127.0.0.1",
+		PortNumber:               port,
 		MultipleRcptto:           true,
 		MultipleMessageReceiving: true,
 	})

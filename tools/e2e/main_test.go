@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,6 +18,7 @@ import (
 	smtpmock "github.com/mocktools/go-smtp-mock/v2"
 
 	"github.com/lettertomyself/ltm/tools/internal/launch"
+	"github.com/lettertomyself/ltm/tools/internal/runfile"
 )
 
 // sys is the running system every test talks to.
@@ -30,7 +32,30 @@ type system struct {
 	probe  *probe
 }
 
-const probeID = "e2e-probe"
+const (
+	probeID = "e2e-probe"
+	// schedulerReplica is a second scheduler process on the same database:
+	// two sweepers race for every due row throughout the suite.
+	schedulerReplica = "scheduler-replica"
+)
+
+// secondInstance copies app id as a new app with fresh ports.
+func secondInstance(f *runfile.File, id, newID string) (runfile.App, error) {
+	a, ok := f.App(id)
+	if !ok {
+		return runfile.App{}, fmt.Errorf("no app %s", id)
+	}
+	a.ID = newID
+	a.Env = maps.Clone(a.Env)
+	for _, p := range []*int{&a.AppPort, &a.DaprHTTPPort, &a.DaprGRPCPort, &a.MetricsPort} {
+		port, err := freePort()
+		if err != nil {
+			return runfile.App{}, err
+		}
+		*p = port
+	}
+	return a, nil
+}
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
@@ -97,9 +122,12 @@ func boot(ctx context.Context, repo, daprd string) (*system, error) {
 		return s, err
 	}
 	err = w.writeComponents(patches{
-		smtpPort:  s.smtp.PortNumber(),
-		probeID:   probeID,
-		probeIn:   []string{"pubsub", "secretstore"},
+		smtpPort: s.smtp.PortNumber(),
+		scopes: map[string][]string{
+			"pubsub":          {probeID, schedulerReplica},
+			"secretstore":     {probeID, schedulerReplica},
+			"scheduler-sweep": {schedulerReplica},
+		},
 		cronEvery: "@every 1s",
 	})
 	if err != nil {
@@ -109,7 +137,11 @@ func boot(ctx context.Context, repo, daprd string) (*system, error) {
 	if err != nil {
 		return s, err
 	}
-	f.Apps = append(f.Apps, probeApp)
+	replica, err := secondInstance(f, "scheduler-service", schedulerReplica)
+	if err != nil {
+		return s, err
+	}
+	f.Apps = append(f.Apps, probeApp, replica)
 
 	s.launch, err = launch.Start(ctx, launch.Options{
 		RunFile:   f,
