@@ -6,17 +6,46 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
+	"github.com/lettertomyself/ltm/apps/auth/internal/account"
 	"github.com/lettertomyself/ltm/apps/auth/internal/httpapi"
+	"github.com/lettertomyself/ltm/apps/auth/internal/password"
+	"github.com/lettertomyself/ltm/apps/auth/internal/postgres"
+	"github.com/lettertomyself/ltm/apps/auth/internal/throttle"
+	"github.com/lettertomyself/ltm/apps/auth/internal/token"
 )
 
 // Config is everything auth-service reads from its environment.
 type Config struct {
 	config.Base
 	config.Database
+
+	AccessTokenTTL  time.Duration `env:"ACCESS_TOKEN_TTL" envDefault:"15m"`
+	RefreshTokenTTL time.Duration `env:"REFRESH_TOKEN_TTL" envDefault:"720h"`
+	// KeyReloadInterval is how often the signing keys are re-read from the
+	// secret store, so a rotation needs no restart.
+	KeyReloadInterval time.Duration `env:"KEY_RELOAD_INTERVAL" envDefault:"5m"`
+
+	// argon2id: RFC 9106's second recommendation is 64 MiB, t=3, p=4;
+	// with 2 cores per pod t=2, p=2 keeps a login near 100 ms. Each hash
+	// holds its memory, so at most Argon2MaxConcurrent run at once.
+	Argon2MemoryKiB     uint32 `env:"ARGON2_MEMORY_KIB" envDefault:"65536"`
+	Argon2Iterations    uint32 `env:"ARGON2_ITERATIONS" envDefault:"2"`
+	Argon2Parallelism   uint8  `env:"ARGON2_PARALLELISM" envDefault:"2"`
+	Argon2MaxConcurrent int    `env:"ARGON2_MAX_CONCURRENT" envDefault:"4"`
+
+	// Failed logins: per account, then per client address (more room:
+	// many people can share one address).
+	ThrottleAccountFailures int           `env:"THROTTLE_ACCOUNT_FAILURES" envDefault:"5"`
+	ThrottleAddressFailures int           `env:"THROTTLE_ADDRESS_FAILURES" envDefault:"20"`
+	ThrottleWindow          time.Duration `env:"THROTTLE_WINDOW" envDefault:"15m"`
+	ThrottleBaseLock        time.Duration `env:"THROTTLE_BASE_LOCK" envDefault:"1m"`
+	ThrottleMaxLock         time.Duration `env:"THROTTLE_MAX_LOCK" envDefault:"1h"`
 }
 
 func main() {
@@ -31,9 +60,41 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
+	hasher, err := password.NewHasher(password.Params{
+		MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Parallelism: cfg.Argon2Parallelism,
+	}, cfg.Argon2MaxConcurrent)
+	if err != nil {
+		return err
+	}
+	keys := token.NewKeyring()
 	return service.Run(ctx, cfg.Base, service.Spec{
-		Name:     "auth-service",
-		Database: &cfg.Database,
-		Setup:    httpapi.Setup,
+		Name:       "auth-service",
+		Database:   &cfg.Database,
+		Migrations: postgres.Migrations(),
+		Keys:       keys,
+		Setup: func(d service.Deps) ([]service.Worker, error) {
+			store := postgres.New(d.DB)
+			policy := func(failures int) throttle.Policy {
+				return throttle.Policy{MaxFailures: failures, Window: cfg.ThrottleWindow, BaseLock: cfg.ThrottleBaseLock, MaxLock: cfg.ThrottleMaxLock}
+			}
+			api := &httpapi.API{
+				Accounts: &account.Service{
+					Store:  store,
+					Hasher: hasher,
+					Minter: token.NewMinter(keys, cfg.AccessTokenTTL),
+					Throttle: throttle.New(postgres.NewThrottleStore(d.DB), clock.System{},
+						policy(cfg.ThrottleAccountFailures), policy(cfg.ThrottleAddressFailures)),
+					Clock:      clock.System{},
+					RefreshTTL: cfg.RefreshTokenTTL,
+					Log:        d.Log,
+				},
+				Keys: keys,
+				Log:  d.Log,
+			}
+			api.Mount(d.Router, d.Internal, d.Auth)
+			loader := &token.Loader{Keys: keys, Secret: d.Dapr.Secret, Connected: d.Dapr.Connected(), Interval: cfg.KeyReloadInterval, Log: d.Log}
+			prune := store.Pruner(clock.System{}.Now, time.Hour, cfg.ThrottleWindow+cfg.ThrottleMaxLock, d.Log)
+			return []service.Worker{loader.Run, prune}, nil
+		},
 	}, stdout)
 }

@@ -1,0 +1,182 @@
+package httpapi
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/httpx"
+
+	"github.com/lettertomyself/ltm/apps/auth/internal/account"
+	"github.com/lettertomyself/ltm/apps/auth/internal/token"
+)
+
+// Bodies here are a few fields; a small limit keeps argon2id and the JSON
+// decoder from being fed megabytes.
+const maxBody = 8 << 10
+
+func (a *API) signup(c *gin.Context) {
+	var req signupRequest
+	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+		a.fail(c, err)
+		return
+	}
+	acct, err := a.Accounts.Signup(c, req.Username, req.Email, req.Password)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, accountResponse{ID: acct.ID.String(), Username: acct.Username, Email: acct.Email})
+}
+
+func (a *API) login(c *gin.Context) {
+	var req loginRequest
+	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+		a.fail(c, err)
+		return
+	}
+	if errs := required(map[string]string{"username": req.Username, "password": req.Password}); errs != nil {
+		a.fail(c, errs)
+		return
+	}
+	pair, err := a.Accounts.Login(c, req.Username, req.Password, clientAddress(c))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	writeTokens(c, pair)
+}
+
+func (a *API) refresh(c *gin.Context) {
+	var req refreshRequest
+	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+		a.fail(c, err)
+		return
+	}
+	if errs := required(map[string]string{"refresh_token": req.RefreshToken}); errs != nil {
+		a.fail(c, errs)
+		return
+	}
+	pair, err := a.Accounts.Refresh(c, req.RefreshToken)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	writeTokens(c, pair)
+}
+
+func (a *API) logout(c *gin.Context) {
+	var req refreshRequest
+	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+		a.fail(c, err)
+		return
+	}
+	if err := a.Accounts.Logout(c, req.RefreshToken); err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (a *API) jwks(c *gin.Context) {
+	set, err := a.Keys.JWKS()
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	// Short enough that a rotation spreads quickly; verifiers refetch at
+	// once on an unknown kid anyway.
+	c.Header("Cache-Control", "public, max-age=300")
+	c.JSON(http.StatusOK, set)
+}
+
+func (a *API) changePassword(c *gin.Context) {
+	var req changePasswordRequest
+	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+		a.fail(c, err)
+		return
+	}
+	if err := a.Accounts.ChangePassword(c, authn.UserID(c), req.CurrentPassword, req.NewPassword, clientAddress(c)); err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (a *API) changeEmail(c *gin.Context) {
+	var req changeEmailRequest
+	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+		a.fail(c, err)
+		return
+	}
+	if err := a.Accounts.ChangeEmail(c, authn.UserID(c), req.Password, req.Email, clientAddress(c)); err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (a *API) deleteAccount(c *gin.Context) {
+	var req deleteAccountRequest
+	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+		a.fail(c, err)
+		return
+	}
+	if err := a.Accounts.Delete(c, authn.UserID(c), req.Password, clientAddress(c)); err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (a *API) keysReady(c *gin.Context) {
+	if !a.Keys.Loaded() {
+		a.fail(c, token.ErrKeysNotLoaded)
+		return
+	}
+	c.Next()
+}
+
+func writeTokens(c *gin.Context, p account.Pair) {
+	// Tokens must never sit in a cache (RFC 6749 §5.1).
+	c.Header("Cache-Control", "no-store")
+	c.Header("Pragma", "no-cache")
+	c.JSON(http.StatusOK, tokenResponse{
+		AccessToken: p.AccessToken, RefreshToken: p.RefreshToken,
+		TokenType: "Bearer", ExpiresIn: int64(p.ExpiresIn.Seconds()),
+	})
+}
+
+// required reports the empty fields, all at once.
+func required(fields map[string]string) error {
+	errs := map[string]string{}
+	for name, v := range fields {
+		if strings.TrimSpace(v) == "" {
+			errs[name] = "is required"
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &account.ValidationError{Fields: errs}
+}
+
+// clientAddress is the caller's address for throttling: the first hop of
+// X-Forwarded-For, which the gateway sets (the service is reachable only
+// through Dapr, behind the gateway), else the peer address.
+func clientAddress(c *gin.Context) string {
+	if xff := c.GetHeader("X-Forwarded-For"); xff != "" {
+		first, _, _ := strings.Cut(xff, ",")
+		if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+			return ip.String()
+		}
+	}
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if err != nil {
+		return c.Request.RemoteAddr
+	}
+	return host
+}

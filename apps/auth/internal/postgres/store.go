@@ -1,0 +1,287 @@
+// Package postgres is auth-service's storage: accounts, refresh tokens and
+// login-throttle state in pgx, every SQL statement of the service, and the
+// embedded goose migrations. Changes that announce an event write it to
+// the platform outbox in the same transaction.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/lettertomyself/ltm/apps/platform/outbox"
+
+	"github.com/lettertomyself/ltm/apps/auth/internal/account"
+	"github.com/lettertomyself/ltm/apps/auth/internal/events"
+	"github.com/lettertomyself/ltm/apps/auth/internal/token"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations are the service's goose files, for service.Spec.Migrations.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	return sub
+}
+
+// Store implements account.Store on a pool.
+type Store struct {
+	db *pgxpool.Pool
+}
+
+// New returns a store on db.
+func New(db *pgxpool.Pool) *Store { return &Store{db: db} }
+
+var _ account.Store = (*Store)(nil)
+
+const uniqueViolation = "23505"
+
+// Create inserts a and enqueues user.registered. Both taken fields are
+// reported at once when they are already there before the insert; a race
+// lost at the insert reports the constraint that failed.
+func (s *Store) Create(ctx context.Context, a account.Account) error {
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var userTaken, emailTaken bool
+		err := tx.QueryRow(ctx, `
+			SELECT coalesce(bool_or(username = $1), false), coalesce(bool_or(email_key = $2), false)
+			FROM accounts WHERE username = $1 OR email_key = $2`, a.Username, a.EmailKey).Scan(&userTaken, &emailTaken)
+		if err != nil {
+			return fmt.Errorf("check taken: %w", err)
+		}
+		if userTaken || emailTaken {
+			taken := &account.TakenError{}
+			if userTaken {
+				taken.Fields = append(taken.Fields, "username")
+			}
+			if emailTaken {
+				taken.Fields = append(taken.Fields, "email")
+			}
+			return taken
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO accounts (id, username, email, email_key, password_hash, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+			a.ID, a.Username, a.Email, a.EmailKey, a.PasswordHash, a.CreatedAt)
+		if err != nil {
+			return takenOr(err, "insert account")
+		}
+		_, err = outbox.Enqueue(ctx, tx, events.TopicRegistered, events.NewRegistered(a.ID, a.Username, a.Email, a.CreatedAt))
+		return err
+	})
+}
+
+// takenOr turns a unique violation on username or email into a
+// *account.TakenError.
+func takenOr(err error, what string) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation {
+		switch pgErr.ConstraintName {
+		case "accounts_username_key":
+			return &account.TakenError{Fields: []string{"username"}}
+		case "accounts_email_key":
+			return &account.TakenError{Fields: []string{"email"}}
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+const accountColumns = `id, username, email, email_key, password_hash, created_at`
+
+func scanAccount(row pgx.Row) (account.Account, error) {
+	var a account.Account
+	err := row.Scan(&a.ID, &a.Username, &a.Email, &a.EmailKey, &a.PasswordHash, &a.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return account.Account{}, account.ErrNotFound
+	}
+	if err != nil {
+		return account.Account{}, fmt.Errorf("read account: %w", err)
+	}
+	return a, nil
+}
+
+// ByLogin finds an account by username or email key. Usernames cannot
+// contain "@", so the two never collide.
+func (s *Store) ByLogin(ctx context.Context, identifier string) (account.Account, error) {
+	return scanAccount(s.db.QueryRow(ctx,
+		`SELECT `+accountColumns+` FROM accounts WHERE username = $1 OR email_key = $1 LIMIT 1`, identifier))
+}
+
+// ByID finds an account by id.
+func (s *Store) ByID(ctx context.Context, id uuid.UUID) (account.Account, error) {
+	return scanAccount(s.db.QueryRow(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id))
+}
+
+// SetPasswordHash replaces the hash, revoking every refresh family when
+// asked, in one transaction.
+func (s *Store) SetPasswordHash(ctx context.Context, id uuid.UUID, hash string, revokeSessions bool, now time.Time) error {
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1`, id, hash)
+		if err != nil {
+			return fmt.Errorf("update password: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return account.ErrNotFound
+		}
+		if !revokeSessions {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, id, now); err != nil {
+			return fmt.Errorf("revoke sessions: %w", err)
+		}
+		return nil
+	})
+}
+
+// ChangeEmail sets the address and enqueues user.email_changed.
+func (s *Store) ChangeEmail(ctx context.Context, id uuid.UUID, email, key string) error {
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE accounts SET email = $2, email_key = $3, updated_at = now() WHERE id = $1`, id, email, key)
+		if err != nil {
+			return takenOr(err, "update email")
+		}
+		if tag.RowsAffected() == 0 {
+			return account.ErrNotFound
+		}
+		_, err = outbox.Enqueue(ctx, tx, events.TopicEmailChanged, events.EmailChanged{UserID: id.String(), Email: email})
+		return err
+	})
+}
+
+// Delete removes the account (its refresh tokens go by cascade) and
+// enqueues user.deleted.
+func (s *Store) Delete(ctx context.Context, id uuid.UUID) error {
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM accounts WHERE id = $1`, id)
+		if err != nil {
+			return fmt.Errorf("delete account: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return account.ErrNotFound
+		}
+		_, err = outbox.Enqueue(ctx, tx, events.TopicDeleted, events.Deleted{UserID: id.String()})
+		return err
+	})
+}
+
+// CreateRefresh stores a new refresh token.
+func (s *Store) CreateRefresh(ctx context.Context, r token.Refresh) error {
+	return insertRefresh(ctx, s.db, r)
+}
+
+func insertRefresh(ctx context.Context, db interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, r token.Refresh) error {
+	_, err := db.Exec(ctx, `
+		INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, r.ID, r.FamilyID, r.UserID, r.Hash, r.CreatedAt, r.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("insert refresh token: %w", err)
+	}
+	return nil
+}
+
+// Rotate exchanges the token hashed as hash for successor(it). The row
+// lock (FOR UPDATE) serialises two refreshes presenting the same token:
+// the second one waits, then sees the token spent — which is reuse, so it
+// revokes the family and fails.
+func (s *Store) Rotate(ctx context.Context, hash []byte, now time.Time, successor func(token.Refresh) token.Refresh) error {
+	var refused error
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var r token.Refresh
+		err := tx.QueryRow(ctx, `
+			SELECT id, family_id, user_id, token_hash, created_at, expires_at, spent_at, revoked_at
+			FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`, hash).
+			Scan(&r.ID, &r.FamilyID, &r.UserID, &r.Hash, &r.CreatedAt, &r.ExpiresAt, &r.SpentAt, &r.RevokedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			refused = token.ErrRefreshUnknown
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read refresh token: %w", err)
+		}
+		switch err := r.CheckRotation(now); {
+		case errors.Is(err, token.ErrRefreshReused):
+			// Committed, unlike the other refusals: the revocation is the point.
+			refused = err
+			return revokeFamily(ctx, tx, r.FamilyID, now)
+		case err != nil:
+			refused = err
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE refresh_tokens SET spent_at = $2 WHERE id = $1`, r.ID, now); err != nil {
+			return fmt.Errorf("spend refresh token: %w", err)
+		}
+		return insertRefresh(ctx, tx, successor(r))
+	})
+	if err != nil {
+		return err
+	}
+	return refused
+}
+
+func revokeFamily(ctx context.Context, tx pgx.Tx, family uuid.UUID, now time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, family, now); err != nil {
+		return fmt.Errorf("revoke family: %w", err)
+	}
+	return nil
+}
+
+// RevokeFamily revokes the family of the token hashed as hash, if any.
+func (s *Store) RevokeFamily(ctx context.Context, hash []byte, now time.Time) error {
+	_, err := s.db.Exec(ctx, `
+		UPDATE refresh_tokens SET revoked_at = $2
+		WHERE revoked_at IS NULL AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`, hash, now)
+	if err != nil {
+		return fmt.Errorf("revoke family: %w", err)
+	}
+	return nil
+}
+
+// Prune deletes refresh tokens past their expiry (they can only ever be
+// refused) and throttle rows quiet for longer than keep.
+func (s *Store) Prune(ctx context.Context, now time.Time, keep time.Duration) (int64, error) {
+	t1, err := s.db.Exec(ctx, `DELETE FROM refresh_tokens WHERE expires_at < $1`, now)
+	if err != nil {
+		return 0, fmt.Errorf("prune refresh tokens: %w", err)
+	}
+	t2, err := s.db.Exec(ctx, `
+		DELETE FROM login_throttle
+		WHERE coalesce(last_failure, '-infinity') < $1 AND coalesce(locked_until, '-infinity') < $1`, now.Add(-keep))
+	if err != nil {
+		return 0, fmt.Errorf("prune throttle: %w", err)
+	}
+	return t1.RowsAffected() + t2.RowsAffected(), nil
+}
+
+// Pruner runs Prune every interval until ctx is done.
+func (s *Store) Pruner(now func() time.Time, interval, keep time.Duration, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+			if n, err := s.Prune(ctx, now(), keep); err != nil {
+				log.WarnContext(ctx, "pruning expired tokens failed", "err", err)
+			} else if n > 0 {
+				log.DebugContext(ctx, "pruned expired tokens and throttle rows", "rows", n)
+			}
+		}
+	}
+}
