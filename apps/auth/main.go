@@ -42,7 +42,7 @@ type Config struct {
 	// Failed logins: per account, then per client address (more room:
 	// many people can share one address).
 	ThrottleAccountFailures int           `env:"THROTTLE_ACCOUNT_FAILURES" envDefault:"5"`
-	ThrottleAddressFailures int           `env:"THROTTLE_ADDRESS_FAILURES" envDefault:"20"`
+	ThrottleAddressFailures int           `env:"THROTTLE_ADDRESS_FAILURES" envDefault:"100"`
 	ThrottleWindow          time.Duration `env:"THROTTLE_WINDOW" envDefault:"15m"`
 	ThrottleBaseLock        time.Duration `env:"THROTTLE_BASE_LOCK" envDefault:"1m"`
 	ThrottleMaxLock         time.Duration `env:"THROTTLE_MAX_LOCK" envDefault:"1h"`
