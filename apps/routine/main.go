@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 
+	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/routine/internal/httpapi"
+	"github.com/lettertomyself/ltm/apps/routine/internal/postgres"
 )
 
 // Config is everything routine-service reads from its environment.
@@ -32,8 +34,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	return service.Run(ctx, cfg.Base, service.Spec{
-		Name:     "routine-service",
-		Database: &cfg.Database,
-		Setup:    httpapi.Setup,
+		Name:       "routine-service",
+		Database:   &cfg.Database,
+		Migrations: postgres.Migrations(),
+		Setup:      httpapi.Setup(clock.System{}),
 	}, stdout)
 }
