@@ -6,17 +6,27 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/httpapi"
+	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
 )
 
-// Config is everything letter-service reads from its environment.
+// Config is everything letter-service reads from its environment. The
+// encryption keys are not here: they come from the Dapr secret store.
 type Config struct {
 	config.Base
 	config.Database
+	// DefaultTimezone is the zone of a writer user-service has no profile
+	// for.
+	DefaultTimezone string `env:"DEFAULT_TIMEZONE" envDefault:"Asia/Seoul"`
+	// KeyRefresh is how often the encryption keys are re-read from the
+	// secret store, so a rotation reaches running replicas.
+	KeyRefresh time.Duration `env:"LETTER_KEY_REFRESH" envDefault:"5m"`
 }
 
 func main() {
@@ -32,8 +42,13 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	return service.Run(ctx, cfg.Base, service.Spec{
-		Name:     "letter-service",
-		Database: &cfg.Database,
-		Setup:    httpapi.Setup,
+		Name:       "letter-service",
+		Database:   &cfg.Database,
+		Migrations: postgres.Migrations(),
+		Setup: httpapi.Setup(httpapi.Options{
+			Clock:           clock.System{},
+			DefaultTimezone: cfg.DefaultTimezone,
+			KeyRefresh:      cfg.KeyRefresh,
+		}),
 	}, stdout)
 }

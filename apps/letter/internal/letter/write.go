@@ -1,0 +1,141 @@
+package letter
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// Limits of a letter.
+const (
+	MaxTitleRunes   = 200
+	MaxContentRunes = 20_000
+	MaxImages       = 5
+	MaxYearsAhead   = 100
+)
+
+// Draft is what a writer sends.
+type Draft struct {
+	Title    string
+	Content  string
+	OpenDate string
+	// OpenTime is HH:MM; nil means DefaultOpenTime.
+	OpenTime *string
+	ImageIDs []string
+}
+
+// New validates d for the writer userID, whose timezone is loc, at now, and
+// returns the letter with id. Every broken rule is reported at once in a
+// ValidationError. OpenAt may be in the past when the open date is today:
+// such a letter is open at once.
+func New(id, userID uuid.UUID, d Draft, loc *time.Location, now time.Time) (Letter, error) {
+	errs := ValidationError{}
+
+	title := strings.TrimSpace(d.Title)
+	switch n := utf8.RuneCountInString(title); {
+	case n == 0:
+		errs["title"] = "is required"
+	case n > MaxTitleRunes:
+		errs["title"] = fmt.Sprintf("must be at most %d characters (it has %d)", MaxTitleRunes, n)
+	}
+
+	switch n := utf8.RuneCountInString(d.Content); {
+	case strings.TrimSpace(d.Content) == "":
+		errs["content"] = "is required"
+	case n > MaxContentRunes:
+		errs["content"] = fmt.Sprintf("must be at most %d characters (it has %d)", MaxContentRunes, n)
+	}
+
+	today := Today(now, loc)
+	date, err := ParseDate(d.OpenDate)
+	switch {
+	case d.OpenDate == "":
+		errs["open_date"] = "is required (YYYY-MM-DD)"
+	case err != nil:
+		errs["open_date"] = "must be a real date as YYYY-MM-DD"
+	case date.Compare(today) < 0:
+		errs["open_date"] = fmt.Sprintf("must be today (%s) or later", today)
+	case date.Compare(today.AddYears(MaxYearsAhead)) > 0:
+		errs["open_date"] = fmt.Sprintf("must be at most %d years ahead (%s)", MaxYearsAhead, today.AddYears(MaxYearsAhead))
+	}
+
+	clock := DefaultOpenTime
+	if d.OpenTime != nil {
+		if clock, err = ParseClock(*d.OpenTime); err != nil {
+			errs["open_time"] = "must be HH:MM between 00:00 and 23:59"
+		}
+	}
+
+	images, msg := imageIDs(d.ImageIDs)
+	if msg != "" {
+		errs["image_ids"] = msg
+	}
+
+	if len(errs) > 0 {
+		return Letter{}, errs
+	}
+	return Letter{
+		id: id, userID: userID, title: title, content: d.Content,
+		openDate: date, openTime: clock, openAt: OpenAt(date, clock, loc), timezone: loc.String(),
+		imageIDs: images,
+		// Postgres keeps microseconds; cut here so what we return equals
+		// what a later read returns (and cursors compare exactly).
+		createdAt: now.UTC().Truncate(time.Microsecond),
+	}, nil
+}
+
+// imageIDs parses and de-duplicates ids, keeping the writer's order.
+func imageIDs(raw []string) ([]uuid.UUID, string) {
+	out := make([]uuid.UUID, 0, len(raw))
+	seen := make(map[uuid.UUID]bool, len(raw))
+	for _, s := range raw {
+		id, err := uuid.Parse(s)
+		if err != nil || len(s) != 36 {
+			return nil, "must be image ids (UUIDs)"
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	if len(out) > MaxImages {
+		return nil, fmt.Sprintf("at most %d images per letter", MaxImages)
+	}
+	return out, ""
+}
+
+// Category groups letters by open date against the writer's today, like
+// the three tabs of the original.
+type Category string
+
+// The categories; All is no filter.
+const (
+	All    Category = ""
+	Past   Category = "past"
+	Now    Category = "today"
+	Future Category = "future"
+)
+
+// ParseCategory accepts "", past, today and future.
+func ParseCategory(s string) (Category, error) {
+	switch c := Category(s); c {
+	case All, Past, Now, Future:
+		return c, nil
+	}
+	return All, fmt.Errorf("category %q: want past, today or future", s)
+}
+
+// Of is the category of a letter opening on date when it is today.
+func Of(date, today Date) Category {
+	switch date.Compare(today) {
+	case -1:
+		return Past
+	case 0:
+		return Now
+	default:
+		return Future
+	}
+}
