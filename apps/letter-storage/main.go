@@ -6,17 +6,30 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/letter-storage/internal/httpapi"
+	"github.com/lettertomyself/ltm/apps/letter-storage/internal/image"
+	"github.com/lettertomyself/ltm/apps/letter-storage/internal/postgres"
 )
 
 // Config is everything letter-storage-service reads from its environment.
 type Config struct {
 	config.Base
 	config.Database
+	// MaxImageBytes bounds one image (5 MiB). The gateway (8 MiB) and the
+	// sidecar (16 MB) let bigger uploads through so this service answers 413.
+	MaxImageBytes int64 `env:"MAX_IMAGE_BYTES" envDefault:"5242880"`
+	// QuotaImages and QuotaBytes bound what one user stores.
+	QuotaImages int   `env:"QUOTA_IMAGES" envDefault:"500"`
+	QuotaBytes  int64 `env:"QUOTA_BYTES" envDefault:"524288000"`
+	// ImagesBinding names the output binding holding the bytes.
+	ImagesBinding string `env:"IMAGES_BINDING" envDefault:"images"`
+	// UnattachedTTL is how long an upload may wait for a letter.
+	UnattachedTTL time.Duration `env:"UNATTACHED_TTL" envDefault:"24h"`
 }
 
 func main() {
@@ -31,9 +44,17 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if cfg.MaxImageBytes <= 0 || cfg.UnattachedTTL <= 0 {
+		return fmt.Errorf("configuration: MAX_IMAGE_BYTES and UNATTACHED_TTL must be positive")
+	}
 	return service.Run(ctx, cfg.Base, service.Spec{
-		Name:     "letter-storage-service",
-		Database: &cfg.Database,
-		Setup:    httpapi.Setup,
+		Name:       "letter-storage-service",
+		Database:   &cfg.Database,
+		Migrations: postgres.Migrations(),
+		Setup: httpapi.Setup(httpapi.Options{
+			Limits:        image.Limits{MaxBytes: cfg.MaxImageBytes, QuotaImages: cfg.QuotaImages, QuotaBytes: cfg.QuotaBytes},
+			Binding:       cfg.ImagesBinding,
+			UnattachedTTL: cfg.UnattachedTTL,
+		}),
 	}, stdout)
 }

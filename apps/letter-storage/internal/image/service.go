@@ -1,0 +1,246 @@
+package image
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/clock"
+)
+
+// Store keeps image metadata. Implementations: postgres.Store.
+type Store interface {
+	// Create records img if the user's quota (checked against limits
+	// atomically with the insert) allows it; else a *QuotaError.
+	Create(ctx context.Context, img Image, limits Limits) error
+	// Get returns the user's image, or ErrNotFound (also for others' ids).
+	Get(ctx context.Context, userID, id string) (Image, error)
+	// Delete removes one row (missing is fine).
+	Delete(ctx context.Context, id string) error
+	// Attach gives letterID (opening at openAt) the images in one
+	// transaction, or none of them: a *AttachError says why.
+	Attach(ctx context.Context, userID, letterID string, ids []string, openAt time.Time) error
+	// Detach makes the letter's images unattached again.
+	Detach(ctx context.Context, letterID string) (int64, error)
+	// Purge locks the rows sel picks, calls remove with them (to delete
+	// their objects) and deletes the rows, all in one transaction; it
+	// returns how many rows went.
+	Purge(ctx context.Context, sel Selection, remove func(context.Context, []Image) error) (int, error)
+}
+
+// Selection picks images to purge: exactly one of LetterID, UserID,
+// UnattachedBefore.
+type Selection struct {
+	LetterID         string
+	UserID           string
+	UnattachedBefore time.Time
+	// Limit bounds one batch (0: no limit).
+	Limit int
+	// SkipLocked leaves rows other transactions hold (an attach in
+	// progress, another replica's sweep) for later.
+	SkipLocked bool
+	// Claim, when set, dedupes an event inside the same transaction.
+	Claim *Claim
+}
+
+// Claim names an event consumed by the purge.
+type Claim struct{ Consumer, EventID string }
+
+// Blobs keeps the bytes. Implementations: blob.Binding.
+type Blobs interface {
+	// Put stores data under key and verifies it is there.
+	Put(ctx context.Context, key string, data []byte) error
+	// Get returns the object's bytes, checked against their sha256 (hex);
+	// an absent object is ErrObjectMissing.
+	Get(ctx context.Context, key, sha256Hex string) ([]byte, error)
+	// Delete removes the object; an absent one is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// Service is what the HTTP API and event handlers call.
+type Service struct {
+	store  Store
+	blobs  Blobs
+	clock  clock.Clock
+	limits Limits
+	ttl    time.Duration
+	log    *slog.Logger
+}
+
+// Options configure a Service.
+type Options struct {
+	Limits Limits
+	// UnattachedTTL is how long an uploaded image may stay unattached.
+	UnattachedTTL time.Duration
+	Clock         clock.Clock
+	Log           *slog.Logger
+}
+
+// NewService wires the store and the bucket.
+func NewService(store Store, blobs Blobs, o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = clock.System{}
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	return &Service{store: store, blobs: blobs, clock: o.Clock, limits: o.Limits, ttl: o.UnattachedTTL, log: o.Log}
+}
+
+// MaxBytes is the largest image accepted.
+func (s *Service) MaxBytes() int64 { return s.limits.MaxBytes }
+
+// Upload validates data (already read within MaxBytes+1), strips location
+// metadata from JPEGs, records the image and stores its bytes.
+//
+// The row is written before the object: an object without a row could
+// never be found again (the gcp.bucket binding cannot list safely), while
+// a row whose object never arrived is unattached and swept after the TTL.
+func (s *Service) Upload(ctx context.Context, userID string, data []byte) (Image, error) {
+	if s.limits.MaxBytes > 0 && int64(len(data)) > s.limits.MaxBytes {
+		return Image{}, ErrTooLarge
+	}
+	ct, err := Sniff(data)
+	if err != nil {
+		return Image{}, err
+	}
+	if ct == JPEG {
+		if data, err = StripLocation(data); err != nil {
+			return Image{}, fmt.Errorf("%w: %v", ErrUnsupportedType, err)
+		}
+	}
+	sum := sha256.Sum256(data)
+	id := uuid.NewString()
+	img := Image{
+		ID: id, UserID: userID, ObjectKey: ObjectKey(userID, id), ContentType: ct,
+		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.clock.Now().UTC(),
+	}
+	if err := s.store.Create(ctx, img, s.limits); err != nil {
+		return Image{}, err
+	}
+	if err := s.blobs.Put(ctx, img.ObjectKey, data); err != nil {
+		// Best effort: the sweep removes the row later if this fails.
+		if derr := s.store.Delete(context.WithoutCancel(ctx), id); derr != nil {
+			s.log.WarnContext(ctx, "removing the row of a failed upload", "image_id", id, "err", derr)
+		}
+		return Image{}, fmt.Errorf("store image: %w", err)
+	}
+	return img, nil
+}
+
+// Open returns the user's image and its bytes, unless its letter is
+// sealed at the current time.
+func (s *Service) Open(ctx context.Context, userID, id string) (Image, []byte, error) {
+	if uuid.Validate(id) != nil || uuid.Validate(userID) != nil {
+		return Image{}, nil, ErrNotFound
+	}
+	img, err := s.store.Get(ctx, userID, id)
+	if err != nil {
+		return Image{}, nil, err
+	}
+	if img.Sealed(s.clock.Now()) {
+		return Image{}, nil, &SealedError{OpenAt: img.OpenAt}
+	}
+	data, err := s.blobs.Get(ctx, img.ObjectKey, img.SHA256)
+	if errors.Is(err, ErrObjectMissing) {
+		return Image{}, nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	if err != nil {
+		return Image{}, nil, err
+	}
+	return img, data, nil
+}
+
+// Attach gives a letter its images; ids that are not UUIDs are refused
+// like unknown ones. Repeating the same attach is a no-op.
+func (s *Service) Attach(ctx context.Context, userID, letterID string, ids []string, openAt time.Time) error {
+	reasons := map[string]string{}
+	uniq := make([]string, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if uuid.Validate(id) != nil {
+			reasons[id] = ReasonInvalidID
+			continue
+		}
+		if id = uuid.MustParse(id).String(); !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	if len(reasons) > 0 {
+		return &AttachError{Reasons: reasons}
+	}
+	if len(uniq) == 0 {
+		return nil
+	}
+	return s.store.Attach(ctx, userID, letterID, uniq, openAt.UTC())
+}
+
+// Detach releases a letter's images (the letter was never written).
+func (s *Service) Detach(ctx context.Context, letterID string) error {
+	_, err := s.store.Detach(ctx, letterID)
+	return err
+}
+
+// PurgeLetter deletes a deleted letter's images: objects first, then rows,
+// in one transaction that also claims the event. Safe to repeat.
+func (s *Service) PurgeLetter(ctx context.Context, letterID, eventID string) error {
+	sel := Selection{LetterID: letterID}
+	if eventID != "" {
+		sel.Claim = &Claim{Consumer: "letter-storage.letter-deleted", EventID: eventID}
+	}
+	_, err := s.store.Purge(ctx, sel, s.removeObjects)
+	return err
+}
+
+// purgeBatch bounds how many rows one purge transaction locks while it
+// deletes their objects.
+const purgeBatch = 100
+
+// PurgeUser deletes every image of a deleted account, in batches. Safe to
+// repeat: each batch deletes what is left.
+func (s *Service) PurgeUser(ctx context.Context, userID string) error {
+	for {
+		n, err := s.store.Purge(ctx, Selection{UserID: userID, Limit: purgeBatch}, s.removeObjects)
+		if err != nil {
+			return err
+		}
+		if n < purgeBatch {
+			return nil
+		}
+	}
+}
+
+// Sweep deletes images left unattached for longer than the TTL, in
+// batches. Replicas sweep at the same time: locked rows are skipped, and a
+// row an attach holds is either attached when the sweep sees it (and so no
+// longer selected) or gone when the attach sees it (and refused).
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	cutoff := s.clock.Now().Add(-s.ttl)
+	total := 0
+	for {
+		n, err := s.store.Purge(ctx, Selection{UnattachedBefore: cutoff, Limit: purgeBatch, SkipLocked: true}, s.removeObjects)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if n < purgeBatch {
+			return total, nil
+		}
+	}
+}
+
+func (s *Service) removeObjects(ctx context.Context, imgs []Image) error {
+	for _, img := range imgs {
+		if err := s.blobs.Delete(ctx, img.ObjectKey); err != nil {
+			return fmt.Errorf("delete object of image %s: %w", img.ID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+// Package postgres keeps letter-storage-service's image metadata in its
+// own Postgres database. Every SQL statement of the service is here.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/lettertomyself/ltm/apps/platform/inbox"
+
+	"github.com/lettertomyself/ltm/apps/letter-storage/internal/image"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations are the service's goose migrations.
+func Migrations() fs.FS {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return sub
+}
+
+// Store implements image.Store.
+type Store struct{ pool *pgxpool.Pool }
+
+// New returns a store over pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+var _ image.Store = (*Store)(nil)
+
+const columns = `id, user_id, object_key, content_type, size, sha256, letter_id, open_at, created_at`
+
+// Create inserts img after checking the quota under a per-user advisory
+// lock, so two concurrent uploads cannot both squeeze under it.
+func (s *Store) Create(ctx context.Context, img image.Image, limits image.Limits) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('images:' || $1::text, 0))`, img.UserID); err != nil {
+			return fmt.Errorf("quota lock: %w", err)
+		}
+		var count int
+		var used int64
+		err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM images WHERE user_id = $1`, img.UserID).Scan(&count, &used)
+		if err != nil {
+			return fmt.Errorf("quota usage: %w", err)
+		}
+		if err := limits.CheckQuota(count, used, img.Size); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO images (id, user_id, object_key, content_type, size, sha256, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			img.ID, img.UserID, img.ObjectKey, img.ContentType, img.Size, img.SHA256, img.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("insert image: %w", err)
+		}
+		return nil
+	})
+}
+
+// Get returns the user's image; another user's is ErrNotFound.
+func (s *Store) Get(ctx context.Context, userID, id string) (image.Image, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+columns+` FROM images WHERE id = $1 AND user_id = $2`, id, userID)
+	if err != nil {
+		return image.Image{}, fmt.Errorf("get image: %w", err)
+	}
+	img, err := pgx.CollectExactlyOneRow(rows, scanImage)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return image.Image{}, image.ErrNotFound
+	}
+	if err != nil {
+		return image.Image{}, fmt.Errorf("get image: %w", err)
+	}
+	return img, nil
+}
+
+// Delete removes one row.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM images WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete image: %w", err)
+	}
+	return nil
+}
+
+// Attach locks the requested rows (in id order, so concurrent attaches
+// cannot deadlock), checks each, and attaches all or none. A second letter
+// waiting on the same row sees it attached once the first commits.
+func (s *Store) Attach(ctx context.Context, userID, letterID string, ids []string, openAt time.Time) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id::text, user_id::text, coalesce(letter_id::text, '')
+			FROM images WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, ids)
+		if err != nil {
+			return fmt.Errorf("lock images: %w", err)
+		}
+		type row struct{ id, user, letter string }
+		found := map[string]row{}
+		var r row
+		_, err = pgx.ForEachRow(rows, []any{&r.id, &r.user, &r.letter}, func() error {
+			found[r.id] = r
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("lock images: %w", err)
+		}
+		reasons := map[string]string{}
+		for _, id := range ids {
+			got, ok := found[id]
+			switch {
+			case !ok || got.user != userID:
+				reasons[id] = image.ReasonNotFound
+			case got.letter != "" && got.letter != letterID:
+				reasons[id] = image.ReasonOtherLetter
+			}
+		}
+		if len(reasons) > 0 {
+			return &image.AttachError{Reasons: reasons}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE images SET letter_id = $2, open_at = $3 WHERE id = ANY($1::uuid[])`, ids, letterID, openAt); err != nil {
+			return fmt.Errorf("attach images: %w", err)
+		}
+		return nil
+	})
+}
+
+// Detach makes the letter's images unattached again.
+func (s *Store) Detach(ctx context.Context, letterID string) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE images SET letter_id = NULL, open_at = NULL WHERE letter_id = $1`, letterID)
+	if err != nil {
+		return 0, fmt.Errorf("detach images: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// Purge deletes the rows sel picks after remove has deleted their objects,
+// holding the rows' locks throughout: an attach waiting on one of them
+// finds it gone, never attached to a letter without its bytes.
+func (s *Store) Purge(ctx context.Context, sel image.Selection, remove func(context.Context, []image.Image) error) (int, error) {
+	where, args, err := selection(sel)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if sel.Claim != nil {
+			fresh, err := inbox.Claim(ctx, tx, sel.Claim.Consumer, sel.Claim.EventID)
+			if err != nil || !fresh {
+				return err
+			}
+		}
+		q := `SELECT ` + columns + ` FROM images WHERE ` + where + ` ORDER BY created_at, id`
+		if sel.Limit > 0 {
+			q += fmt.Sprintf(` LIMIT %d`, sel.Limit)
+		}
+		q += ` FOR UPDATE`
+		if sel.SkipLocked {
+			q += ` SKIP LOCKED`
+		}
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("select images to purge: %w", err)
+		}
+		imgs, err := pgx.CollectRows(rows, scanImage)
+		if err != nil {
+			return fmt.Errorf("select images to purge: %w", err)
+		}
+		if len(imgs) == 0 {
+			return nil
+		}
+		if err := remove(ctx, imgs); err != nil {
+			return err
+		}
+		ids := make([]string, len(imgs))
+		for i, img := range imgs {
+			ids[i] = img.ID
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM images WHERE id = ANY($1::uuid[])`, ids); err != nil {
+			return fmt.Errorf("delete purged images: %w", err)
+		}
+		n = len(imgs)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func selection(sel image.Selection) (string, []any, error) {
+	switch {
+	case sel.LetterID != "":
+		return `letter_id = $1`, []any{sel.LetterID}, nil
+	case sel.UserID != "":
+		return `user_id = $1`, []any{sel.UserID}, nil
+	case !sel.UnattachedBefore.IsZero():
+		return `letter_id IS NULL AND created_at < $1`, []any{sel.UnattachedBefore}, nil
+	}
+	return "", nil, errors.New("purge: empty selection")
+}
+
+func scanImage(row pgx.CollectableRow) (image.Image, error) {
+	var img image.Image
+	var letter pgtype.Text
+	var openAt pgtype.Timestamptz
+	err := row.Scan(&img.ID, &img.UserID, &img.ObjectKey, &img.ContentType, &img.Size, &img.SHA256, &letter, &openAt, &img.CreatedAt)
+	img.LetterID = letter.String
+	if openAt.Valid {
+		img.OpenAt = openAt.Time.UTC()
+	}
+	img.CreatedAt = img.CreatedAt.UTC()
+	return img, err
+}
