@@ -4,19 +4,16 @@
 package clients
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
-	"github.com/lettertomyself/ltm/apps/platform/logging"
 )
 
 // App ids of the services called.
@@ -78,13 +75,18 @@ func (u *Users) Timezone(ctx context.Context, userID uuid.UUID) (string, error) 
 // Storage calls letter-storage-service's internal image endpoints through
 // the sidecar's HTTP API (daprx only offers GET).
 type Storage struct {
-	endpoint string // sidecar HTTP API base
-	http     *http.Client
+	post Poster
 }
 
-// NewStorage returns a client posting through the sidecar at endpoint.
-func NewStorage(endpoint string) *Storage {
-	return &Storage{endpoint: endpoint, http: &http.Client{Timeout: 20 * time.Second}}
+// Poster sends a JSON POST to another service through Dapr; the sidecar
+// handle (daprx.Sidecar) is one.
+type Poster interface {
+	Post(ctx context.Context, app, path string, body any) ([]byte, error)
+}
+
+// NewStorage returns a client posting through post.
+func NewStorage(post Poster) *Storage {
+	return &Storage{post: post}
 }
 
 type attachRequest struct {
@@ -97,65 +99,32 @@ type attachRequest struct {
 // Attach marks images as letterID's, opening at openAt. All of them must
 // be userID's and unattached, or none is attached (*ImagesError).
 func (s *Storage) Attach(ctx context.Context, userID, letterID uuid.UUID, images []uuid.UUID, openAt time.Time) error {
-	status, body, err := s.post(ctx, "internal/images/attach", attachRequest{
+	_, err := s.post.Post(ctx, StorageService, "/internal/images/attach", attachRequest{
 		UserID: userID, LetterID: letterID, ImageIDs: images, OpenAt: openAt.UTC().Format(time.RFC3339),
 	})
-	if err != nil {
-		return err
-	}
+	var se *daprx.StatusError
 	switch {
-	case status >= 200 && status < 300:
+	case err == nil:
 		return nil
-	case status == http.StatusUnprocessableEntity, status == http.StatusBadRequest:
+	case errors.As(err, &se) && (se.Status == http.StatusUnprocessableEntity || se.Status == http.StatusBadRequest):
 		var p struct {
-			Detail string            `json:"detail"`
 			Errors map[string]string `json:"errors"`
 		}
-		_ = json.Unmarshal(body, &p)
+		_ = json.Unmarshal(se.Body, &p)
 		msg := p.Errors["image_ids"]
 		if msg == "" {
 			msg = "must be images you uploaded that no other letter uses"
 		}
 		return &ImagesError{Message: msg}
 	default:
-		return fmt.Errorf("%w: letter-storage attach: status %d", ErrUnavailable, status)
+		return fmt.Errorf("%w: letter-storage attach: %w", ErrUnavailable, err)
 	}
 }
 
 // Detach undoes Attach for letterID.
 func (s *Storage) Detach(ctx context.Context, letterID uuid.UUID) error {
-	status, _, err := s.post(ctx, "internal/images/detach", map[string]uuid.UUID{"letter_id": letterID})
-	if err != nil {
-		return err
-	}
-	if status < 200 || status > 299 {
-		return fmt.Errorf("%w: letter-storage detach: status %d", ErrUnavailable, status)
+	if _, err := s.post.Post(ctx, StorageService, "/internal/images/detach", map[string]uuid.UUID{"letter_id": letterID}); err != nil {
+		return fmt.Errorf("%w: letter-storage detach: %w", ErrUnavailable, err)
 	}
 	return nil
-}
-
-func (s *Storage) post(ctx context.Context, method string, v any) (int, []byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return 0, nil, err
-	}
-	url := s.endpoint + "/v1.0/invoke/" + StorageService + "/method/" + method
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(b))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if id := logging.RequestID(ctx); id != "" {
-		req.Header.Set("X-Request-ID", id)
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		return 0, nil, fmt.Errorf("%w: letter-storage %s: %w", ErrUnavailable, method, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return 0, nil, fmt.Errorf("%w: letter-storage %s: %w", ErrUnavailable, method, err)
-	}
-	return resp.StatusCode, body, nil
 }

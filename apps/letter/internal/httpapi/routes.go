@@ -53,7 +53,7 @@ func Setup(o Options) func(service.Deps) ([]service.Worker, error) {
 		}
 		store := postgres.New(d.DB, keys)
 		api := &handlers{
-			store: store, users: clients.NewUsers(d.Dapr), storage: clients.NewStorage(d.Dapr.HTTPEndpoint()),
+			store: store, users: clients.NewUsers(d.Dapr), storage: clients.NewStorage(d.Dapr),
 			clock: o.Clock, defaultTZ: o.DefaultTimezone, log: d.Log,
 		}
 		ev := events.New(store, d.Log)
