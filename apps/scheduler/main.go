@@ -6,17 +6,29 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
+	// Zone data in the binary: schedules run in users' zones, and the
+	// distroless image has no /usr/share/zoneinfo.
+	_ "time/tzdata"
 
+	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/httpapi"
+	"github.com/lettertomyself/ltm/apps/scheduler/internal/postgres"
+	"github.com/lettertomyself/ltm/apps/scheduler/internal/sweep"
 )
 
 // Config is everything scheduler-service reads from its environment.
 type Config struct {
 	config.Base
 	config.Database
+	// CatchUpWindow: after downtime, routine and special-date occurrences
+	// due longer ago than this are skipped; letters are always sent.
+	CatchUpWindow time.Duration `env:"CATCH_UP_WINDOW" envDefault:"24h"`
+	// SweepBatchSize is how many due items one transaction claims.
+	SweepBatchSize int `env:"SWEEP_BATCH_SIZE" envDefault:"100"`
 }
 
 func main() {
@@ -31,9 +43,16 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if cfg.CatchUpWindow <= 0 || cfg.SweepBatchSize <= 0 {
+		return fmt.Errorf("configuration: CATCH_UP_WINDOW and SWEEP_BATCH_SIZE must be positive")
+	}
 	return service.Run(ctx, cfg.Base, service.Spec{
-		Name:     "scheduler-service",
-		Database: &cfg.Database,
-		Setup:    httpapi.Setup,
+		Name:       "scheduler-service",
+		Database:   &cfg.Database,
+		Migrations: postgres.Migrations(),
+		Setup: httpapi.Setup(clock.System{}, sweep.Options{
+			CatchUpWindow: cfg.CatchUpWindow,
+			BatchSize:     cfg.SweepBatchSize,
+		}),
 	}, stdout)
 }

@@ -1,0 +1,160 @@
+// Package work is the scheduler's due work: one item per (kind, source),
+// due at the instant of its next occurrence, and the policy the sweep
+// applies to an item that has come due.
+package work
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/scheduler/internal/schedule"
+)
+
+// Kind is what an item mails about; it is also notification.requested's kind.
+type Kind string
+
+// Kinds.
+const (
+	LetterOpened    Kind = "letter_opened"
+	RoutineReminder Kind = "routine_reminder"
+	SpecialDate     Kind = "special_date"
+)
+
+// State is where an item stands.
+type State string
+
+// States. Done and cancelled rows are kept as tombstones, so a late or
+// republished event cannot bring the work back.
+const (
+	Pending   State = "pending"
+	Done      State = "done"
+	Cancelled State = "cancelled"
+)
+
+// TopicNotificationRequested is the topic the sweep publishes to.
+const TopicNotificationRequested = "notification.requested"
+
+// ErrInvalid marks an event that cannot become work.
+var ErrInvalid = errors.New("invalid work")
+
+// Item is one row of due work.
+type Item struct {
+	Kind     Kind
+	SourceID uuid.UUID
+	UserID   uuid.UUID
+	// DueAt is the instant of Occurrence, in UTC.
+	DueAt time.Time
+	// Occurrence names the occurrence due: a letter's open instant (RFC
+	// 3339), a routine's or special date's local date (YYYY-MM-DD).
+	Occurrence string
+	State      State
+	// Schedule is nil for letters, which happen once.
+	Schedule *schedule.Schedule
+	// Data is what the mail needs: never a letter's content.
+	Data map[string]any
+	// Version orders updates: the source's updated_at.
+	Version time.Time
+}
+
+// NewLetter is the "your letter is open" work for a letter.
+func NewLetter(letterID, userID uuid.UUID, openAt time.Time, title string) (Item, error) {
+	if openAt.IsZero() {
+		return Item{}, fmt.Errorf("%w: letter without open_at", ErrInvalid)
+	}
+	openAt = openAt.UTC()
+	occ := openAt.Format(time.RFC3339)
+	return Item{
+		Kind: LetterOpened, SourceID: letterID, UserID: userID,
+		DueAt: openAt, Occurrence: occ, State: Pending,
+		Data: map[string]any{"title": title, "open_at": occ},
+	}, nil
+}
+
+// NewRecurring is a routine's or special date's work with its next
+// occurrence after now. A one-off special date that has passed is Done.
+func NewRecurring(kind Kind, sourceID, userID uuid.UUID, s schedule.Schedule, data map[string]any, version, now time.Time) Item {
+	it := Item{Kind: kind, SourceID: sourceID, UserID: userID, Schedule: &s, Data: data, Version: version, State: Pending}
+	if o, ok := s.Next(now); ok {
+		it.DueAt, it.Occurrence = o.At, o.Key
+	} else {
+		// Nothing left to send; keep the row so a late event changes nothing.
+		it.DueAt, it.Occurrence, it.State = now, "", Done
+	}
+	return it
+}
+
+// Request is notification.requested's payload.
+type Request struct {
+	// ID is the idempotency key: kind:source_id:occurrence.
+	ID     string         `json:"id"`
+	UserID string         `json:"user_id"`
+	Kind   Kind           `json:"kind"`
+	Data   map[string]any `json:"data"`
+}
+
+// RequestID is the idempotency key of one occurrence of an item.
+func RequestID(kind Kind, sourceID uuid.UUID, occurrence string) string {
+	return string(kind) + ":" + sourceID.String() + ":" + occurrence
+}
+
+// Outcome is what the sweep does with a due item, all in one transaction.
+type Outcome struct {
+	// Send, when set, is published through the outbox.
+	Send *Request
+	// Skipped is set when the occurrence was older than the catch-up
+	// window and is not sent.
+	Skipped bool
+	// Next is the occurrence the item moves to; nil marks it Done.
+	Next *schedule.Occurrence
+}
+
+// Plan decides what to do with it, due at or before now. Letters are
+// always sent, however late: opening mail is the product's promise.
+// Recurring occurrences older than window are skipped (a reminder to write
+// today is noise tomorrow) and the item moves past them; younger ones are
+// sent once. The next occurrence is strictly after the one handled, so
+// every occurrence is handled at most once.
+func Plan(it Item, now time.Time, window time.Duration) Outcome {
+	var out Outcome
+	stale := it.Kind != LetterOpened && now.Sub(it.DueAt) > window
+	if stale {
+		out.Skipped = true
+	} else {
+		data := make(map[string]any, len(it.Data)+1)
+		for k, v := range it.Data {
+			data[k] = v
+		}
+		if it.Kind != LetterOpened {
+			data["date"] = it.Occurrence
+		}
+		out.Send = &Request{
+			ID:     RequestID(it.Kind, it.SourceID, it.Occurrence),
+			UserID: it.UserID.String(),
+			Kind:   it.Kind,
+			Data:   data,
+		}
+	}
+	if it.Schedule == nil {
+		return out
+	}
+	after := it.DueAt
+	if stale {
+		// Skip every occurrence already out of the window at once; one still
+		// inside it comes due again and is sent in the next batch.
+		after = maxTime(after, now.Add(-window))
+	}
+	if o, ok := it.Schedule.Next(after); ok {
+		out.Next = &o
+	}
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
