@@ -1,6 +1,8 @@
 package letter
 
 import (
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
+
 	"fmt"
 	"time"
 )
@@ -69,13 +71,11 @@ func ParseClock(s string) (Clock, error) {
 // String formats the time as HH:MM.
 func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", c.Hour, c.Minute) }
 
-// OpenAt is the instant date+clock happens in loc. A wall time that does
-// not exist (a DST spring-forward gap) is whatever time.Date makes of it,
-// which Go does not promise; today it applies the offset in force after
-// the jump, so 02:30 on New York's spring-forward day is 06:30 UTC (01:30
-// EST on the wall, an hour early rather than late). A wall time that
-// happens twice (fall-back) is also time.Date's pick. The test pins the
-// gap case so a change in Go's choice is noticed.
+// OpenAt is the instant date+clock happens in loc, resolved as every
+// service resolves wall times (package wallclock): a time skipped by a
+// spring-forward jump moves forward by the gap (02:30 on New York's
+// spring-forward day opens at 03:30 EDT, never early); a time that happens
+// twice opens at the first.
 func OpenAt(d Date, c Clock, loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, c.Hour, c.Minute, 0, 0, loc).UTC()
+	return wallclock.At(d.Year, d.Month, d.Day, c.Hour, c.Minute, loc)
 }

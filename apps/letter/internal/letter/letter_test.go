@@ -135,10 +135,9 @@ func TestNewComputesOpenAtInTheWritersZone(t *testing.T) {
 		{"Kiritimati is 14 hours ahead", "Pacific/Kiritimati", "2026-03-11", ptr("09:00"), time.Date(2026, 3, 10, 19, 0, 0, 0, time.UTC)},
 		{"New York in winter (EST)", "America/New_York", "2026-03-07", ptr("23:30"), time.Date(2026, 3, 8, 4, 30, 0, 0, time.UTC)},
 		{"New York in summer (EDT)", "America/New_York", "2026-07-01", ptr("09:00"), time.Date(2026, 7, 1, 13, 0, 0, 0, time.UTC)},
-		// 02:30 does not exist on Mar 8 2026 in New York; time.Date reads
-		// it with the offset after the jump (EDT, -4): 06:30 UTC, which is
-		// 01:30 EST on the wall.
-		{"New York DST gap", "America/New_York", "2026-03-08", ptr("02:30"), time.Date(2026, 3, 8, 6, 30, 0, 0, time.UTC)},
+		// 02:30 does not exist on Mar 8 2026 in New York: it moves forward
+		// by the gap to 03:30 EDT, 07:30 UTC (package wallclock).
+		{"New York DST gap", "America/New_York", "2026-03-08", ptr("02:30"), time.Date(2026, 3, 8, 7, 30, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

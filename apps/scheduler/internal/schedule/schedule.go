@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // Repeat is how a schedule recurs.
@@ -224,50 +226,8 @@ func daysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 12, 0, 0, 0, time.UTC).Day()
 }
 
-// Resolve is the instant (UTC) of wall time hour:minute on date d in loc:
-// in a gap, read with the offset before the gap; in an overlap, the earlier
-// instant.
+// Resolve is the instant (UTC) of wall time hour:minute on date d in loc,
+// resolved as package wallclock does for every service.
 func Resolve(d Date, hour, minute int, loc *time.Location) time.Time {
-	wall := time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, time.UTC)
-	t := time.Date(d.Year, d.Month, d.Day, hour, minute, 0, 0, loc)
-	start, end := t.ZoneBounds()
-
-	// The instants that show this wall time can only use the offset of
-	// t's zone period or of a neighbouring one.
-	offsets := []int{offset(t)}
-	if !start.IsZero() {
-		offsets = append(offsets, offset(start.Add(-time.Second)))
-	}
-	if !end.IsZero() {
-		offsets = append(offsets, offset(end))
-	}
-	var best time.Time
-	for _, off := range offsets {
-		u := wall.Add(-time.Duration(off) * time.Second)
-		if sameWall(u.In(loc), wall) && (best.IsZero() || u.Before(best)) {
-			best = u
-		}
-	}
-	if !best.IsZero() {
-		return best.UTC()
-	}
-	// A gap: the wall time was skipped. The transition is the end of t's
-	// period when t fell before the gap, else its start.
-	transition := start
-	if wallOf(t).Before(wall) {
-		transition = end
-	}
-	before := offset(transition.Add(-time.Second))
-	return wall.Add(-time.Duration(before) * time.Second).UTC()
+	return wallclock.At(d.Year, d.Month, d.Day, hour, minute, loc)
 }
-
-func offset(t time.Time) int {
-	_, off := t.Zone()
-	return off
-}
-
-func wallOf(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
-}
-
-func sameWall(t, wall time.Time) bool { return wallOf(t).Equal(wall) }
