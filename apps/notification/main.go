@@ -11,12 +11,14 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/notification/internal/httpapi"
+	"github.com/lettertomyself/ltm/apps/notification/internal/postgres"
 )
 
 // Config is everything notification-service reads from its environment.
 type Config struct {
 	config.Base
 	config.Database
+	httpapi.Config
 }
 
 func main() {
@@ -32,8 +34,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	return service.Run(ctx, cfg.Base, service.Spec{
-		Name:     "notification-service",
-		Database: &cfg.Database,
-		Setup:    httpapi.Setup,
+		Name:       "notification-service",
+		Database:   &cfg.Database,
+		Migrations: postgres.Migrations(),
+		Setup:      httpapi.Setup(cfg.Config, httpapi.Options{}),
 	}, stdout)
 }
