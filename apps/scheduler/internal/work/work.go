@@ -86,6 +86,13 @@ func NewRecurring(kind Kind, sourceID, userID uuid.UUID, s schedule.Schedule, da
 	return it
 }
 
+// sourceKey names the source's id in a request's data, per kind.
+var sourceKey = map[Kind]string{
+	LetterOpened:    "letter_id",
+	RoutineReminder: "routine_id",
+	SpecialDate:     "special_date_id",
+}
+
 // Request is notification.requested's payload.
 type Request struct {
 	// ID is the idempotency key: kind:source_id:occurrence.
@@ -130,6 +137,8 @@ func Plan(it Item, now time.Time, window time.Duration) Outcome {
 		if it.Kind != LetterOpened {
 			data["date"] = it.Occurrence
 		}
+		// The mail links to its source (notification-service's contract).
+		data[sourceKey[it.Kind]] = it.SourceID.String()
 		out.Send = &Request{
 			ID:     RequestID(it.Kind, it.SourceID, it.Occurrence),
 			UserID: it.UserID.String(),

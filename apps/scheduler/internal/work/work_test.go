@@ -56,3 +56,21 @@ func TestPlan(t *testing.T) {
 		})
 	}
 }
+
+// notification-service links each mail to its source, so every request
+// names the source's id under the key for its kind.
+func TestRequestsNameTheirSource(t *testing.T) {
+	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	letterID, userID := uuid.New(), uuid.New()
+	letter, err := work.NewLetter(letterID, userID, now.Add(-time.Minute), "a title")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := work.Plan(letter, now, 24*time.Hour)
+	if out.Send == nil || out.Send.Data["letter_id"] != letterID.String() {
+		t.Fatalf("letter request data = %v, want letter_id %s", out.Send, letterID)
+	}
+	if _, leaked := out.Send.Data["content"]; leaked {
+		t.Error("a request carries letter content")
+	}
+}
