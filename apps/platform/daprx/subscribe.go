@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/logging"
 )
 
@@ -138,6 +139,7 @@ type BindingHandler func(ctx context.Context, body []byte) error
 // OPTIONS first and silently disables the binding on a 404.
 func OnBinding(r gin.IRoutes, log *slog.Logger, name string, h BindingHandler) {
 	r.POST("/"+name, func(c *gin.Context) {
+		httpx.Quiet(c) // a tick every few seconds: only failures are news
 		body, err := readLimited(c, maxEventBytes)
 		if err != nil {
 			c.Status(http.StatusBadRequest)

@@ -122,6 +122,29 @@ func TestAccessLogNeverContainsQueryOrHeaders(t *testing.T) {
 	}
 }
 
+// Quiet requests (cron ticks) log below info when they succeed, and at
+// error level when they fail: a failing sweep must still be seen.
+func TestAccessLogQuietOnlyWhileSucceeding(t *testing.T) {
+	var logs bytes.Buffer
+	r := newRouter(&logs) // the default handler level is info
+	r.POST("/tick", func(c *gin.Context) { httpx.Quiet(c); c.Status(http.StatusOK) })
+	r.POST("/failing-tick", func(c *gin.Context) { httpx.Quiet(c); c.Status(http.StatusInternalServerError) })
+	r.POST("/loud", func(c *gin.Context) { c.Status(http.StatusOK) })
+	for _, path := range []string{"/tick", "/failing-tick", "/loud"} {
+		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, path, nil))
+	}
+	out := logs.String()
+	if strings.Contains(out, `"route":"/tick"`) {
+		t.Errorf("a successful quiet request was logged at info: %s", out)
+	}
+	if !strings.Contains(out, `"route":"/failing-tick"`) || !strings.Contains(out, `"level":"ERROR"`) {
+		t.Errorf("a failing quiet request was not logged as an error: %s", out)
+	}
+	if !strings.Contains(out, `"route":"/loud"`) {
+		t.Errorf("an ordinary request was not logged: %s", out)
+	}
+}
+
 func TestDecodeJSON(t *testing.T) {
 	type body struct {
 		Name string `json:"name"`

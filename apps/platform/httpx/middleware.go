@@ -53,9 +53,18 @@ func validRequestID(id string) bool {
 	return true
 }
 
+// quietKey marks a request whose success is routine (see Quiet).
+const quietKey = "httpx.quiet"
+
+// Quiet asks AccessLog to log this request at debug level unless it fails:
+// for ticks that arrive every few seconds (cron bindings), whose successes
+// would drown everything else.
+func Quiet(c *gin.Context) { c.Set(quietKey, true) }
+
 // AccessLog logs one line per request: method, route, status, duration.
 // Never the query string, headers or body: they may carry tokens or letters.
-// Probe endpoints log at debug level so they do not drown the rest.
+// Probe endpoints and requests marked Quiet log at debug level so they do
+// not drown the rest.
 func AccessLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -65,7 +74,7 @@ func AccessLog(log *slog.Logger) gin.HandlerFunc {
 		switch {
 		case status >= 500:
 			level = slog.LevelError
-		case c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/readyz":
+		case c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/readyz", c.GetBool(quietKey):
 			level = slog.LevelDebug
 		}
 		route := c.FullPath()
