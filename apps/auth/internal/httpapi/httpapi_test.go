@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 	"github.com/lettertomyself/ltm/apps/platform/service"
@@ -129,21 +129,6 @@ func (h *harness) login(username, pw string) (access, refresh string) {
 	return r.body["access_token"].(string), r.body["refresh_token"].(string)
 }
 
-func (h *harness) topics() []string {
-	rows, err := h.pool.Query(context.Background(), `SELECT topic FROM outbox ORDER BY id`)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		_ = rows.Scan(&s)
-		out = append(out, s)
-	}
-	return out
-}
-
 func TestAccountLifecycle(t *testing.T) {
 	h := newHarness(t, token.NewKeyringWith(token.GenerateKey("k1"), nil))
 	const pw, pw2 = "paper-lantern-47", "quiet-harbour-92"
@@ -211,7 +196,7 @@ func TestAccountLifecycle(t *testing.T) {
 	h.expect(h.do("DELETE", "/api/auth/account", access, map[string]string{"password": pw2}), 401, "delete twice")
 
 	want := "user.registered user.registered user.email_changed user.deleted"
-	if got := strings.Join(h.topics(), " "); got != want {
+	if got := strings.Join(outboxtest.Topics(t, h.pool), " "); got != want {
 		t.Errorf("events = %s, want %s", got, want)
 	}
 }

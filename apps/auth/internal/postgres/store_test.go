@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -33,33 +33,6 @@ func newAccount(username, email string) account.Account {
 	return account.Account{ID: uuid.New(), Username: username, Email: e, EmailKey: key, PasswordHash: "$argon2id$x", CreatedAt: t0}
 }
 
-type event struct {
-	Topic   string
-	Payload map[string]any
-}
-
-func outboxEvents(t *testing.T, pool *pgxpool.Pool) []event {
-	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT topic, payload FROM outbox ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []event
-	for rows.Next() {
-		var e event
-		var raw []byte
-		if err := rows.Scan(&e.Topic, &raw); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, &e.Payload); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
 func TestCreateWritesTheEventWithTheAccount(t *testing.T) {
 	s, pool := newStore(t)
 	ctx := context.Background()
@@ -77,7 +50,7 @@ func TestCreateWritesTheEventWithTheAccount(t *testing.T) {
 	if _, err := s.ByLogin(ctx, "nobody"); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("ByLogin unknown: %v", err)
 	}
-	evs := outboxEvents(t, pool)
+	evs := outboxtest.Messages(t, pool)
 	want := map[string]any{"user_id": a.ID.String(), "username": "minjun", "email": "MinJun@Example.org", "created_at": "2026-03-01T12:00:00Z"}
 	if len(evs) != 1 || evs[0].Topic != "user.registered" || !mapsEqual(evs[0].Payload, want) {
 		t.Fatalf("outbox = %+v, want one user.registered %v", evs, want)
@@ -119,7 +92,7 @@ func TestCreateReportsTakenFieldsAndWritesNoEvent(t *testing.T) {
 			}
 		})
 	}
-	if n := len(outboxEvents(t, pool)); n != 1 {
+	if n := len(outboxtest.Messages(t, pool)); n != 1 {
 		t.Errorf("outbox has %d events, want only the first registration", n)
 	}
 }
@@ -154,7 +127,7 @@ func TestChangeEmailAndDeletePublishOnlyWhenTheyHappen(t *testing.T) {
 		t.Errorf("refresh tokens left after delete: %d (%v)", tokens, err)
 	}
 	var topics []string
-	for _, e := range outboxEvents(t, pool) {
+	for _, e := range outboxtest.Messages(t, pool) {
 		topics = append(topics, e.Topic)
 	}
 	want := []string{"user.registered", "user.registered", "user.email_changed", "user.deleted"}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -74,33 +74,6 @@ func (f fixture) write(t *testing.T, user uuid.UUID, now time.Time, openDate, ti
 	return l
 }
 
-type outboxRow struct {
-	Topic   string
-	Payload map[string]any
-}
-
-func (f fixture) outbox(t *testing.T) []outboxRow {
-	t.Helper()
-	rows, err := f.pool.Query(ctx, `SELECT topic, payload FROM outbox ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []outboxRow
-	for rows.Next() {
-		var r outboxRow
-		var raw []byte
-		if err := rows.Scan(&r.Topic, &raw); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, &r.Payload); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
 func TestCreateStoresTheLetterAndItsEventTogether(t *testing.T) {
 	f := newFixture(t)
 	user := uuid.New()
@@ -116,7 +89,7 @@ func TestCreateStoresTheLetterAndItsEventTogether(t *testing.T) {
 		t.Errorf("read back %+v, want %+v", got.Snapshot(), l.Snapshot())
 	}
 
-	events := f.outbox(t)
+	events := outboxtest.Messages(t, f.pool)
 	if len(events) != 1 || events[0].Topic != postgres.TopicCreated {
 		t.Fatalf("outbox = %+v, want one letter.created", events)
 	}
@@ -130,7 +103,7 @@ func TestCreateStoresTheLetterAndItsEventTogether(t *testing.T) {
 	if err := f.store.Create(ctx, l); err == nil {
 		t.Fatal("second insert of the same letter succeeded")
 	}
-	if n := len(f.outbox(t)); n != 1 {
+	if n := len(outboxtest.Messages(t, f.pool)); n != 1 {
 		t.Errorf("outbox has %d rows after a failed create, want 1", n)
 	}
 }
@@ -217,7 +190,7 @@ func TestDeleteWritesLetterDeleted(t *testing.T) {
 	if err := f.store.Delete(ctx, user, l.ID()); !errors.Is(err, letter.ErrNotFound) {
 		t.Errorf("second delete: %v, want ErrNotFound", err)
 	}
-	events := f.outbox(t)
+	events := outboxtest.Messages(t, f.pool)
 	if len(events) != 2 || events[1].Topic != postgres.TopicDeleted ||
 		events[1].Payload["letter_id"] != l.ID().String() || events[1].Payload["user_id"] != user.String() || len(events[1].Payload) != 2 {
 		t.Errorf("outbox = %+v, want letter.created then letter.deleted {letter_id, user_id}", events)
@@ -391,7 +364,7 @@ func TestDeleteUserPurgesOnce(t *testing.T) {
 		t.Errorf("another user's letter went too: %v", err)
 	}
 	deleted := 0
-	for _, e := range f.outbox(t) {
+	for _, e := range outboxtest.Messages(t, f.pool) {
 		if e.Topic == postgres.TopicDeleted {
 			deleted++
 		}

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -28,33 +28,6 @@ func newStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
 	pool := pgtest.New(t, service.Migrations(postgres.Migrations())...)
 	return postgres.New(pool), pool
-}
-
-type outboxRow struct {
-	Topic   string
-	Payload map[string]any
-}
-
-func outboxRows(t *testing.T, pool *pgxpool.Pool) []outboxRow {
-	t.Helper()
-	rows, err := pool.Query(ctx, `SELECT topic, payload FROM outbox ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []outboxRow
-	for rows.Next() {
-		var r outboxRow
-		var raw []byte
-		if err := rows.Scan(&r.Topic, &raw); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, &r.Payload); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
-	return out
 }
 
 func newWeekly(t *testing.T, user uuid.UUID) routine.Routine {
@@ -90,7 +63,7 @@ func TestRoutineLifecycleWritesOutbox(t *testing.T) {
 		t.Errorf("read back %+v", got.Fields())
 	}
 
-	ob := outboxRows(t, pool)
+	ob := outboxtest.Messages(t, pool)
 	if len(ob) != 1 || ob[0].Topic != "routine.upserted" {
 		t.Fatalf("outbox after create: %+v", ob)
 	}
@@ -113,7 +86,7 @@ func TestRoutineLifecycleWritesOutbox(t *testing.T) {
 	if d, ok := updated.DayOfMonth(); !ok || d != 31 {
 		t.Errorf("updated day %d %v", d, ok)
 	}
-	ob = outboxRows(t, pool)
+	ob = outboxtest.Messages(t, pool)
 	if len(ob) != 2 || ob[1].Payload["kind"] != "monthly" || ob[1].Payload["day_of_month"] != float64(31) ||
 		ob[1].Payload["weekday"] != nil || ob[1].Payload["timezone"] != "Asia/Seoul" {
 		t.Fatalf("outbox after update: %+v", ob)
@@ -122,7 +95,7 @@ func TestRoutineLifecycleWritesOutbox(t *testing.T) {
 	if err := store.DeleteRoutine(ctx, user, r.ID()); err != nil {
 		t.Fatal(err)
 	}
-	ob = outboxRows(t, pool)
+	ob = outboxtest.Messages(t, pool)
 	if len(ob) != 3 || ob[2].Topic != "routine.deleted" || ob[2].Payload["type"] != "routine" || ob[2].Payload["id"] != r.ID().String() || ob[2].Payload["user_id"] != user.String() {
 		t.Fatalf("outbox after delete: %+v", ob)
 	}
@@ -153,7 +126,7 @@ func TestSpecialDateLifecycleWritesOutbox(t *testing.T) {
 	if err := store.DeleteSpecialDate(ctx, user, d.ID()); err != nil {
 		t.Fatal(err)
 	}
-	ob := outboxRows(t, pool)
+	ob := outboxtest.Messages(t, pool)
 	if len(ob) != 3 {
 		t.Fatalf("outbox: %+v", ob)
 	}
@@ -190,7 +163,7 @@ func TestFailedChangesWriteNoEvent(t *testing.T) {
 	}); err == nil {
 		t.Fatal("update to monthly without a day succeeded")
 	}
-	if got := len(outboxRows(t, pool)); got != 1 {
+	if got := len(outboxtest.Messages(t, pool)); got != 1 {
 		t.Errorf("%d outbox rows, want only the first create's", got)
 	}
 	got, err := store.GetRoutine(ctx, user, r.ID())
@@ -209,7 +182,7 @@ func TestOwnerScoping(t *testing.T) {
 	if err := store.CreateSpecialDate(ctx, d, "Asia/Seoul"); err != nil {
 		t.Fatal(err)
 	}
-	before := len(outboxRows(t, pool))
+	before := len(outboxtest.Messages(t, pool))
 
 	checks := map[string]error{}
 	_, checks["get routine"] = store.GetRoutine(ctx, other, r.ID())
@@ -232,7 +205,7 @@ func TestOwnerScoping(t *testing.T) {
 	if rs, err := store.ListRoutines(ctx, owner); err != nil || len(rs) != 1 {
 		t.Errorf("owner's routines: %d %v", len(rs), err)
 	}
-	if after := len(outboxRows(t, pool)); after != before {
+	if after := len(outboxtest.Messages(t, pool)); after != before {
 		t.Errorf("outbox grew from %d to %d on refused changes", before, after)
 	}
 }

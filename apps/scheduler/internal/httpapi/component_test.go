@@ -19,6 +19,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -105,15 +106,9 @@ func (s *server) sweep() {
 
 func (s *server) requestIDs() []string {
 	s.t.Helper()
-	rows, err := s.pool.Query(context.Background(), `SELECT payload->>'id' FROM outbox WHERE topic = 'notification.requested' ORDER BY id`)
-	if err != nil {
-		s.t.Fatal(err)
-	}
 	var ids []string
-	for rows.Next() {
-		var id string
-		_ = rows.Scan(&id)
-		ids = append(ids, id)
+	for _, m := range outboxtest.Messages(s.t, s.pool, "notification.requested") {
+		ids = append(ids, fmt.Sprint(m.Payload["id"]))
 	}
 	return ids
 }

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -100,21 +100,10 @@ func sweepAt(t *testing.T, s *postgres.Store, now time.Time) *sweep.Sweeper {
 // requests returns notification.requested payloads in the outbox.
 func requests(t *testing.T, pool *pgxpool.Pool) []work.Request {
 	t.Helper()
-	rows, err := pool.Query(ctx, `SELECT payload FROM outbox WHERE topic = $1 ORDER BY id`, work.TopicNotificationRequested)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var out []work.Request
-	for rows.Next() {
-		var raw []byte
+	for _, m := range outboxtest.Messages(t, pool, work.TopicNotificationRequested) {
 		var r work.Request
-		if err := rows.Scan(&raw); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, &r); err != nil {
-			t.Fatal(err)
-		}
+		m.Decode(t, &r)
 		out = append(out, r)
 	}
 	return out
