@@ -2,11 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -22,10 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
@@ -42,31 +38,19 @@ const appToken = "test-app-token"
 
 var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
-type staticKeys map[string]ed25519.PublicKey
-
-func (s staticKeys) Key(_ context.Context, kid string) (ed25519.PublicKey, error) {
-	if k, ok := s[kid]; ok {
-		return k, nil
-	}
-	return nil, errors.New("unknown kid")
-}
-
 type env struct {
 	t     *testing.T
 	url   string
 	fake  *blobtest.Sidecar
 	clock *clock.Fake
-	priv  ed25519.PrivateKey
+	iss   *authntest.Issuer
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
 	clk := clock.NewFake(t0)
+	iss := authntest.NewIssuer(t, clk)
 	fake := blobtest.New(t, "images", blobtest.LocalStorage)
 	router := httpx.NewRouter(log)
 	guard := authn.RequireAppToken(appToken)
@@ -78,7 +62,7 @@ func newEnv(t *testing.T) *env {
 		Router:   router,
 		Internal: router.Group("/internal", guard),
 		FromDapr: router.Group("", guard),
-		Auth:     authn.NewVerifier(staticKeys{"k1": pub}, clk),
+		Auth:     iss.Verifier(),
 		Subs:     daprx.NewSubscriptions(log),
 	}
 	if _, err := httpapi.Setup(httpapi.Options{
@@ -92,21 +76,7 @@ func newEnv(t *testing.T) *env {
 	d.Subs.Mount(router, d.FromDapr)
 	srv := httptest.NewServer(router)
 	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, fake: fake, clock: clk, priv: priv}
-}
-
-func (e *env) token(user string) string {
-	e.t.Helper()
-	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, jwt.RegisteredClaims{
-		Issuer: authn.Issuer, Audience: jwt.ClaimStrings{authn.Audience}, Subject: user, ID: uuid.NewString(),
-		IssuedAt: jwt.NewNumericDate(e.clock.Now()), ExpiresAt: jwt.NewNumericDate(e.clock.Now().Add(15 * time.Minute)),
-	})
-	tok.Header["kid"] = "k1"
-	s, err := tok.SignedString(e.priv)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return s
+	return &env{t: t, url: srv.URL, fake: fake, clock: clk, iss: iss}
 }
 
 func (e *env) do(req *http.Request) (*http.Response, []byte) {
@@ -138,7 +108,7 @@ func (e *env) upload(user, field string, data []byte) (*http.Response, []byte) {
 	_ = mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, e.url+"/api/images", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+e.token(user))
+	req.Header.Set("Authorization", e.iss.Bearer(user))
 	return e.do(req)
 }
 
@@ -156,7 +126,7 @@ func (e *env) uploadOK(user string, data []byte) string {
 func (e *env) get(user, id string) (*http.Response, []byte) {
 	e.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, e.url+"/api/images/"+id, nil)
-	req.Header.Set("Authorization", "Bearer "+e.token(user))
+	req.Header.Set("Authorization", e.iss.Bearer(user))
 	return e.do(req)
 }
 
@@ -312,7 +282,7 @@ func TestUploadRefusals(t *testing.T) {
 		_ = mw.Close()
 		req, _ := http.NewRequest(http.MethodPost, e.url+"/api/images", io.MultiReader(&buf)) // length unknown: chunked
 		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Authorization", "Bearer "+e.token(user))
+		req.Header.Set("Authorization", e.iss.Bearer(user))
 		resp, body := e.do(req)
 		problemOf(t, resp, body, http.StatusRequestEntityTooLarge)
 	})
@@ -391,7 +361,7 @@ func TestInternalAttachDetach(t *testing.T) {
 	}
 
 	req, _ := http.NewRequest(http.MethodPost, e.url+"/internal/images/detach", strings.NewReader(`{"letter_id":"`+l1+`"}`))
-	req.Header.Set("Authorization", "Bearer "+e.token(alice)) // a user token is not the app token
+	req.Header.Set("Authorization", e.iss.Bearer(alice)) // a user token is not the app token
 	if resp, _ := e.do(req); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("internal route without the app token: %d", resp.StatusCode)
 	}

@@ -2,11 +2,8 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -18,10 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
-	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
@@ -91,21 +87,12 @@ func (s *sidecar) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-type staticKeys map[string]ed25519.PublicKey
-
-func (s staticKeys) Key(_ context.Context, kid string) (ed25519.PublicKey, error) {
-	if k, ok := s[kid]; ok {
-		return k, nil
-	}
-	return nil, errors.New("unknown kid")
-}
-
 type env struct {
 	t     *testing.T
 	url   string
 	clk   *clock.Fake
 	side  *sidecar
-	priv  ed25519.PrivateKey
+	iss   *authntest.Issuer
 	subs  []daprx.Subscription
 	store *postgres.Store
 }
@@ -118,14 +105,14 @@ func start(t *testing.T, keys *crypto.Holder) *env {
 	fake := httptest.NewServer(side)
 	t.Cleanup(fake.Close)
 
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	clk := clock.NewFake(t0)
+	iss := authntest.NewIssuer(t, clk)
 	router := httpx.NewRouter(log)
 	d := service.Deps{
 		Log: log, DB: pool, Router: router,
 		Dapr:     daprx.New(daprx.Config{Host: "127.0.0.1", HTTPPort: fake.Listener.Addr().(*net.TCPAddr).Port}, log),
 		Internal: router.Group("/internal"), FromDapr: router.Group(""),
-		Auth: authn.NewVerifier(staticKeys{"test": pub}, clk),
+		Auth: iss.Verifier(),
 		Subs: daprx.NewSubscriptions(log),
 	}
 	if _, err := httpapi.Setup(httpapi.Options{Clock: clk, Keys: keys})(d); err != nil {
@@ -134,7 +121,7 @@ func start(t *testing.T, keys *crypto.Holder) *env {
 	d.Subs.Mount(router, d.FromDapr)
 	srv := httptest.NewServer(router)
 	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, clk: clk, side: side, priv: priv, subs: d.Subs.Declared(), store: postgres.New(pool, keys)}
+	return &env{t: t, url: srv.URL, clk: clk, side: side, iss: iss, subs: d.Subs.Declared(), store: postgres.New(pool, keys)}
 }
 
 func testKeys(t *testing.T) *crypto.Holder {
@@ -146,20 +133,6 @@ func testKeys(t *testing.T) *crypto.Holder {
 	}
 	r, _ := crypto.NewKeyring(k)
 	return crypto.NewHolder(r)
-}
-
-func (e *env) token(user uuid.UUID) string {
-	c := jwt.RegisteredClaims{
-		Issuer: authn.Issuer, Audience: jwt.ClaimStrings{authn.Audience}, Subject: user.String(),
-		IssuedAt: jwt.NewNumericDate(e.clk.Now()), ExpiresAt: jwt.NewNumericDate(e.clk.Now().Add(time.Hour)), ID: uuid.NewString(),
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
-	tok.Header["kid"] = "test"
-	s, err := tok.SignedString(e.priv)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return s
 }
 
 type response struct {
@@ -181,7 +154,7 @@ func (e *env) do(method, path string, user uuid.UUID, body any) response {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if user != uuid.Nil {
-		req.Header.Set("Authorization", "Bearer "+e.token(user))
+		req.Header.Set("Authorization", e.iss.Bearer(user.String()))
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

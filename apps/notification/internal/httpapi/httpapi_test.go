@@ -2,8 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,10 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
+	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
@@ -30,19 +29,8 @@ import (
 
 const (
 	appToken = "test-app-token"
-	kid      = "test-key-1"
 	letterID = "7d7c1e0a-2b3c-4d5e-8f90-a1b2c3d4e5f6"
 )
-
-// keySource is the JWKS of a fake auth-service: one in-test key.
-type keySource map[string]ed25519.PublicKey
-
-func (k keySource) Key(_ context.Context, id string) (ed25519.PublicKey, error) {
-	if pub, ok := k[id]; ok {
-		return pub, nil
-	}
-	return nil, fmt.Errorf("unknown key id %q", id)
-}
 
 // sender stands in for the smtp binding (the lead's end-to-end suite
 // proves the real one).
@@ -111,7 +99,7 @@ func contactJSON(userID, email, locale string, letterOpened bool) string {
 type app struct {
 	t    *testing.T
 	url  string
-	key  ed25519.PrivateKey
+	iss  *authntest.Issuer
 	mail *sender
 }
 
@@ -119,10 +107,7 @@ type app struct {
 // database and the fake sidecar.
 func start(t *testing.T, contacts map[string]string) *app {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	iss := authntest.NewIssuer(t, clock.System{})
 	port := freePort(t)
 	base := config.Base{
 		Port: port, DaprHTTPPort: fakeSidecar(t, contacts), DaprGRPCPort: freePort(t), DaprHost: "127.0.0.1",
@@ -140,7 +125,7 @@ func start(t *testing.T, contacts map[string]string) *app {
 			Database:   &config.Database{DatabaseURL: config.Secret(pgtest.NewURL(t)), DatabaseMaxConns: 4},
 			Migrations: postgres.Migrations(),
 			Setup:      httpapi.Setup(cfg, httpapi.Options{Sender: mail}),
-			Keys:       keySource{kid: pub},
+			Keys:       iss,
 		}, io.Discard)
 	}()
 	t.Cleanup(func() {
@@ -154,7 +139,7 @@ func start(t *testing.T, contacts map[string]string) *app {
 			t.Error("service did not stop")
 		}
 	})
-	a := &app{t: t, url: fmt.Sprintf("http://127.0.0.1:%d", port), key: priv, mail: mail}
+	a := &app{t: t, url: fmt.Sprintf("http://127.0.0.1:%d", port), iss: iss, mail: mail}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if resp, err := http.Get(a.url + "/healthz"); err == nil {
@@ -168,22 +153,6 @@ func start(t *testing.T, contacts map[string]string) *app {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// token mints an access token as auth-service would.
-func (a *app) token(userID string) string {
-	a.t.Helper()
-	now := time.Now()
-	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, jwt.RegisteredClaims{
-		Issuer: authn.Issuer, Audience: jwt.ClaimStrings{authn.Audience}, Subject: userID, ID: uuid.NewString(),
-		IssuedAt: jwt.NewNumericDate(now.Add(-time.Minute)), ExpiresAt: jwt.NewNumericDate(now.Add(10 * time.Minute)),
-	})
-	tok.Header["kid"] = kid
-	s, err := tok.SignedString(a.key)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return s
 }
 
 func (a *app) do(method, path, body string, header map[string]string) (int, []byte) {
@@ -236,7 +205,7 @@ type history struct {
 
 func (a *app) history(userID, query string) history {
 	a.t.Helper()
-	status, body := a.do(http.MethodGet, "/api/notifications"+query, "", map[string]string{"Authorization": "Bearer " + a.token(userID)})
+	status, body := a.do(http.MethodGet, "/api/notifications"+query, "", map[string]string{"Authorization": "Bearer " + a.iss.Token(userID)})
 	if status != http.StatusOK {
 		a.t.Fatalf("GET /api/notifications = %d: %s", status, body)
 	}
@@ -342,7 +311,7 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 		t.Errorf("no token = %d, want 401", status)
 	}
 	for _, q := range []string{"?limit=0", "?limit=101", "?limit=ten"} {
-		status, body := a.do(http.MethodGet, "/api/notifications"+q, "", map[string]string{"Authorization": "Bearer " + a.token(minji)})
+		status, body := a.do(http.MethodGet, "/api/notifications"+q, "", map[string]string{"Authorization": "Bearer " + a.iss.Token(minji)})
 		if status != http.StatusBadRequest || !strings.Contains(string(body), `"limit"`) {
 			t.Errorf("%s = %d %s, want 400 naming limit", q, status, body)
 		}

@@ -1,9 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
@@ -30,22 +27,10 @@ import (
 	"github.com/lettertomyself/ltm/apps/routine/internal/postgres"
 )
 
-const (
-	appToken = "test-app-token"
-	kid      = "test-key-1"
-)
+const appToken = "test-app-token"
 
 // now is Friday 2025-02-28 20:00 UTC: already Saturday 2025-03-01 in Seoul.
 var now = time.Date(2025, time.February, 28, 20, 0, 0, 0, time.UTC)
-
-type keySource map[string]ed25519.PublicKey
-
-func (k keySource) Key(_ context.Context, id string) (ed25519.PublicKey, error) {
-	if pub, ok := k[id]; ok {
-		return pub, nil
-	}
-	return nil, fmt.Errorf("unknown key id %q", id)
-}
 
 // userService is a fake daprd that forwards invocations of user-service's
 // contact lookup to an in-test directory of timezones.
@@ -87,7 +72,7 @@ func (u *userService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type server struct {
 	t     *testing.T
 	url   string
-	key   ed25519.PrivateKey
+	iss   *authntest.Issuer
 	users *userService
 	clock *clock.Fake
 	subs  []daprx.Subscription
@@ -98,10 +83,6 @@ type server struct {
 // fake sidecar in front of a fake user-service.
 func newServer(t *testing.T) *server {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
 	users := &userService{zones: map[string]string{}}
 	sidecar := httptest.NewServer(users)
 	t.Cleanup(sidecar.Close)
@@ -109,6 +90,7 @@ func newServer(t *testing.T) *server {
 	pool := pgtest.New(t, service.Migrations(postgres.Migrations())...)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := clock.NewFake(now)
+	iss := authntest.NewIssuer(t, clk)
 	router := httpx.NewRouter(log)
 	guard := authn.RequireAppToken(appToken)
 	d := service.Deps{
@@ -116,7 +98,7 @@ func newServer(t *testing.T) *server {
 		Dapr:     daprx.New(daprx.Config{Host: "127.0.0.1", HTTPPort: sidecar.Listener.Addr().(*net.TCPAddr).Port}, log),
 		Internal: router.Group("/internal", guard),
 		FromDapr: router.Group("", guard),
-		Auth:     authn.NewVerifier(keySource{kid: pub}, clk),
+		Auth:     iss.Verifier(),
 		Subs:     daprx.NewSubscriptions(log),
 	}
 	if _, err := httpapi.Setup(clk)(d); err != nil {
@@ -125,22 +107,7 @@ func newServer(t *testing.T) *server {
 	d.Subs.Mount(router, d.FromDapr)
 	srv := httptest.NewServer(router)
 	t.Cleanup(srv.Close)
-	return &server{t: t, url: srv.URL, key: priv, users: users, clock: clk, subs: d.Subs.Declared()}
-}
-
-func (s *server) token(userID string) string {
-	s.t.Helper()
-	claims := jwt.RegisteredClaims{
-		Issuer: authn.Issuer, Audience: jwt.ClaimStrings{authn.Audience}, Subject: userID, ID: uuid.NewString(),
-		IssuedAt: jwt.NewNumericDate(now.Add(-time.Minute)), ExpiresAt: jwt.NewNumericDate(now.Add(14 * time.Minute)),
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims)
-	tok.Header["kid"] = kid
-	signed, err := tok.SignedString(s.key)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return signed
+	return &server{t: t, url: srv.URL, iss: iss, users: users, clock: clk, subs: d.Subs.Declared()}
 }
 
 type response struct {
@@ -182,7 +149,7 @@ func (s *server) do(method, path, body string, header map[string]string) respons
 // as calls the API as user.
 func (s *server) as(user, method, path, body string) response {
 	s.t.Helper()
-	return s.do(method, path, body, map[string]string{"Authorization": "Bearer " + s.token(user)})
+	return s.do(method, path, body, map[string]string{"Authorization": "Bearer " + s.iss.Token(user)})
 }
 
 func want(t *testing.T, r response, status int) response {

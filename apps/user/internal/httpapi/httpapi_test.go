@@ -2,11 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
@@ -29,28 +26,15 @@ import (
 	"github.com/lettertomyself/ltm/apps/user/internal/postgres"
 )
 
-const (
-	appToken = "test-app-token"
-	kid      = "test-key-1"
-)
+const appToken = "test-app-token"
 
 // now is 2025-03-01 19:00 in Seoul.
 var now = time.Date(2025, time.March, 1, 10, 0, 0, 0, time.UTC)
 
-// keySource is the JWKS of a fake auth-service: one in-test key.
-type keySource map[string]ed25519.PublicKey
-
-func (k keySource) Key(_ context.Context, id string) (ed25519.PublicKey, error) {
-	if pub, ok := k[id]; ok {
-		return pub, nil
-	}
-	return nil, fmt.Errorf("unknown key id %q", id)
-}
-
 type server struct {
 	t    *testing.T
 	url  string
-	key  ed25519.PrivateKey
+	iss  *authntest.Issuer
 	subs []daprx.Subscription
 }
 
@@ -58,20 +42,17 @@ type server struct {
 // guards, verifier and subscription mount) on a fresh database.
 func newServer(t *testing.T) *server {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
 	pool := pgtest.New(t, service.Migrations(postgres.Migrations())...)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := clock.NewFake(now)
+	iss := authntest.NewIssuer(t, clk)
 	router := httpx.NewRouter(log)
 	guard := authn.RequireAppToken(appToken)
 	d := service.Deps{
 		Log: log, DB: pool, Router: router,
 		Internal: router.Group("/internal", guard),
 		FromDapr: router.Group("", guard),
-		Auth:     authn.NewVerifier(keySource{kid: pub}, clk),
+		Auth:     iss.Verifier(),
 		Subs:     daprx.NewSubscriptions(log),
 	}
 	workers, err := httpapi.Setup(clk)(d)
@@ -84,26 +65,7 @@ func newServer(t *testing.T) *server {
 	d.Subs.Mount(router, d.FromDapr)
 	srv := httptest.NewServer(router)
 	t.Cleanup(srv.Close)
-	return &server{t: t, url: srv.URL, key: priv, subs: d.Subs.Declared()}
-}
-
-// token mints an access token as auth-service would.
-func (s *server) token(userID string, key ed25519.PrivateKey, mutate func(*jwt.RegisteredClaims)) string {
-	s.t.Helper()
-	claims := jwt.RegisteredClaims{
-		Issuer: authn.Issuer, Audience: jwt.ClaimStrings{authn.Audience}, Subject: userID, ID: uuid.NewString(),
-		IssuedAt: jwt.NewNumericDate(now.Add(-time.Minute)), ExpiresAt: jwt.NewNumericDate(now.Add(14 * time.Minute)),
-	}
-	if mutate != nil {
-		mutate(&claims)
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims)
-	tok.Header["kid"] = kid
-	signed, err := tok.SignedString(key)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return signed
+	return &server{t: t, url: srv.URL, iss: iss, subs: d.Subs.Declared()}
 }
 
 type response struct {
@@ -141,7 +103,7 @@ func (s *server) do(method, path, body string, header map[string]string) respons
 }
 
 func (s *server) asUser(method, path, body, userID string) response {
-	return s.do(method, path, body, map[string]string{"Authorization": "Bearer " + s.token(userID, s.key, nil)})
+	return s.do(method, path, body, map[string]string{"Authorization": "Bearer " + s.iss.Token(userID)})
 }
 
 // publish delivers an event the way the sidecar does.
@@ -363,7 +325,7 @@ func TestPatchErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := map[string]string{"Authorization": "Bearer " + s.token(userID, s.key, nil)}
+			h := map[string]string{"Authorization": "Bearer " + s.iss.Token(userID)}
 			if tt.ctype != "" {
 				h["Content-Type"] = tt.ctype
 			}
@@ -390,7 +352,7 @@ func TestPatchErrors(t *testing.T) {
 func TestAccessTokens(t *testing.T) {
 	s := newServer(t)
 	userID := s.register("minji")
-	_, foreign, _ := ed25519.GenerateKey(rand.Reader)
+	foreign := authntest.NewIssuer(t, clock.NewFake(now)) // same kid, another key
 	tests := []struct {
 		name   string
 		header string
@@ -399,12 +361,12 @@ func TestAccessTokens(t *testing.T) {
 		{"no token", "", http.StatusUnauthorized},
 		{"not bearer", "Basic bWluamk6cHc=", http.StatusUnauthorized},
 		{"garbage", "Bearer abc.def.ghi", http.StatusUnauthorized},
-		{"foreign key", "Bearer " + s.token(userID, foreign, nil), http.StatusUnauthorized},
-		{"expired", "Bearer " + s.token(userID, s.key, func(c *jwt.RegisteredClaims) {
+		{"foreign key", "Bearer " + foreign.Token(userID), http.StatusUnauthorized},
+		{"expired", "Bearer " + s.iss.Token(userID, func(c *jwt.RegisteredClaims) {
 			c.IssuedAt, c.ExpiresAt = jwt.NewNumericDate(now.Add(-time.Hour)), jwt.NewNumericDate(now.Add(-45*time.Minute))
 		}), http.StatusUnauthorized},
-		{"wrong audience", "Bearer " + s.token(userID, s.key, func(c *jwt.RegisteredClaims) { c.Audience = jwt.ClaimStrings{"other"} }), http.StatusUnauthorized},
-		{"valid", "Bearer " + s.token(userID, s.key, nil), http.StatusOK},
+		{"wrong audience", "Bearer " + s.iss.Token(userID, func(c *jwt.RegisteredClaims) { c.Audience = jwt.ClaimStrings{"other"} }), http.StatusUnauthorized},
+		{"valid", "Bearer " + s.iss.Token(userID), http.StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -437,7 +399,7 @@ func TestInternalContactNeedsTheAppToken(t *testing.T) {
 	}{
 		{"direct call without the app token", path, nil, http.StatusUnauthorized},
 		{"wrong app token", path, map[string]string{authn.AppTokenHeader: "guess"}, http.StatusUnauthorized},
-		{"a user's access token is not enough", path, map[string]string{"Authorization": "Bearer " + s.token(userID, s.key, nil)}, http.StatusUnauthorized},
+		{"a user's access token is not enough", path, map[string]string{"Authorization": "Bearer " + s.iss.Token(userID)}, http.StatusUnauthorized},
 		{"through dapr", path, map[string]string{authn.AppTokenHeader: appToken}, http.StatusOK},
 		{"unknown user", "/internal/users/" + uuid.NewString() + "/contact", map[string]string{authn.AppTokenHeader: appToken}, http.StatusNotFound},
 		{"not a user id", "/internal/users/minji/contact", map[string]string{authn.AppTokenHeader: appToken}, http.StatusNotFound},
