@@ -122,15 +122,16 @@ func TestAccessLogNeverContainsQueryOrHeaders(t *testing.T) {
 	}
 }
 
-// Quiet requests (cron ticks) log below info when they succeed, and at
-// error level when they fail: a failing sweep must still be seen.
+// Quiet requests (cron ticks) log below info when they succeed, and as
+// usual when they are refused or fail: a failing sweep must still be seen.
 func TestAccessLogQuietOnlyWhileSucceeding(t *testing.T) {
 	var logs bytes.Buffer
 	r := newRouter(&logs) // the default handler level is info
 	r.POST("/tick", func(c *gin.Context) { httpx.Quiet(c); c.Status(http.StatusOK) })
 	r.POST("/failing-tick", func(c *gin.Context) { httpx.Quiet(c); c.Status(http.StatusInternalServerError) })
+	r.POST("/refused-tick", func(c *gin.Context) { httpx.Quiet(c); c.Status(http.StatusBadRequest) })
 	r.POST("/loud", func(c *gin.Context) { c.Status(http.StatusOK) })
-	for _, path := range []string{"/tick", "/failing-tick", "/loud"} {
+	for _, path := range []string{"/tick", "/failing-tick", "/refused-tick", "/loud"} {
 		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, path, nil))
 	}
 	out := logs.String()
@@ -139,6 +140,9 @@ func TestAccessLogQuietOnlyWhileSucceeding(t *testing.T) {
 	}
 	if !strings.Contains(out, `"route":"/failing-tick"`) || !strings.Contains(out, `"level":"ERROR"`) {
 		t.Errorf("a failing quiet request was not logged as an error: %s", out)
+	}
+	if !strings.Contains(out, `"route":"/refused-tick"`) {
+		t.Errorf("a refused quiet request was not logged: %s", out)
 	}
 	if !strings.Contains(out, `"route":"/loud"`) {
 		t.Errorf("an ordinary request was not logged: %s", out)

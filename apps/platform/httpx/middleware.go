@@ -56,7 +56,7 @@ func validRequestID(id string) bool {
 // quietKey marks a request whose success is routine (see Quiet).
 const quietKey = "httpx.quiet"
 
-// Quiet asks AccessLog to log this request at debug level unless it fails:
+// Quiet asks AccessLog to log this request at debug level when it succeeds:
 // for ticks that arrive every few seconds (cron bindings), whose successes
 // would drown everything else.
 func Quiet(c *gin.Context) { c.Set(quietKey, true) }
@@ -74,7 +74,9 @@ func AccessLog(log *slog.Logger) gin.HandlerFunc {
 		switch {
 		case status >= 500:
 			level = slog.LevelError
-		case c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/readyz", c.GetBool(quietKey):
+		case c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/readyz":
+			level = slog.LevelDebug
+		case c.GetBool(quietKey) && status < 400:
 			level = slog.LevelDebug
 		}
 		route := c.FullPath()
