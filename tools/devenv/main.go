@@ -1,6 +1,7 @@
 // Command devenv prepares a machine to run and test the system locally:
 //
 //	go run ./tools/devenv infra      # Postgres and RabbitMQ answering
+//	go run ./tools/devenv browser    # Chromium for the browser tests
 //	go run ./tools/devenv databases  # a role and database per app [-prefix e2e_]
 //	go run ./tools/devenv secrets    # .data/secrets.json, adding missing keys
 //
@@ -37,7 +38,7 @@ func main() {
 	}
 }
 
-const usage = "usage: devenv infra | databases [-f .] [-prefix p] | secrets [-o .data/secrets.json] | secret [-f .data/secrets.json] KEY"
+const usage = "usage: devenv infra | browser | databases [-f .] [-prefix p] | secrets [-o .data/secrets.json] | secret [-f .data/secrets.json] KEY"
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	switch args[0] {
 	case "infra":
 		return runInfra(ctx, out)
+	case "browser":
+		return infra.EnsureProgram(ctx, infra.Env{Out: out, Install: infra.AptInstall()}, infra.Chromium(), infra.LookPath)
 	case "databases":
 		return runDatabases(ctx, args[1:], out)
 	case "secrets":
