@@ -7,8 +7,8 @@
 package catalog
 
 import (
-	_ "embed"
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
