@@ -17,6 +17,7 @@ import (
 type Config struct {
 	config.Base
 	config.Database
+	httpapi.Config
 }
 
 func main() {
@@ -34,6 +35,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	return service.Run(ctx, cfg.Base, service.Spec{
 		Name:     "recommend-service",
 		Database: &cfg.Database,
-		Setup:    httpapi.Setup,
+		Setup:    httpapi.Setup(cfg.Config, httpapi.Options{}),
 	}, stdout)
 }

@@ -1,0 +1,102 @@
+package daprstate
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
+	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
+)
+
+// feedbackDoc is one user's likes and dislikes by item id.
+type feedbackDoc struct {
+	Items map[string]feedbackEntry `json:"items"`
+}
+
+type feedbackEntry struct {
+	Feedback string    `json:"feedback"`
+	At       time.Time `json:"at"`
+	// Item is a model suggestion's content: the catalog cannot look it up.
+	Item *catalog.Item `json:"item,omitempty"`
+}
+
+// historyDoc lists the ids last shown to a user, oldest first.
+type historyDoc struct {
+	Shown []string `json:"shown"`
+}
+
+// Feedback returns userID's likes and dislikes, newest first.
+func (s *Store) Feedback(ctx context.Context, userID string) ([]app.FeedbackEntry, error) {
+	doc, _, err := read[feedbackDoc](ctx, s, feedbackKey(userID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]app.FeedbackEntry, 0, len(doc.Items))
+	for id, e := range doc.Items {
+		out = append(out, app.FeedbackEntry{ItemID: id, Feedback: app.Feedback(e.Feedback), At: e.At, Item: e.Item})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.After(out[j].At)
+		}
+		return out[i].ItemID < out[j].ItemID
+	})
+	return out, nil
+}
+
+// SetFeedback records e; app.None forgets the item.
+func (s *Store) SetFeedback(ctx context.Context, userID string, e app.FeedbackEntry) error {
+	return update(ctx, s, feedbackKey(userID), func(doc *feedbackDoc) {
+		if e.Feedback == app.None {
+			delete(doc.Items, e.ItemID)
+			return
+		}
+		if doc.Items == nil {
+			doc.Items = map[string]feedbackEntry{}
+		}
+		doc.Items[e.ItemID] = feedbackEntry{Feedback: string(e.Feedback), At: e.At.UTC(), Item: e.Item}
+	})
+}
+
+// History returns the ids last shown to userID, oldest first.
+func (s *Store) History(ctx context.Context, userID string) ([]string, error) {
+	doc, _, err := read[historyDoc](ctx, s, historyKey(userID))
+	return doc.Shown, err
+}
+
+// UpdateHistory replaces userID's history with next(history).
+func (s *Store) UpdateHistory(ctx context.Context, userID string, next func([]string) []string) error {
+	return update(ctx, s, historyKey(userID), func(doc *historyDoc) {
+		doc.Shown = next(slices.Clone(doc.Shown))
+	})
+}
+
+// suggestionsDoc holds one day's model suggestions by mood.
+type suggestionsDoc struct {
+	Day    string                          `json:"day"`
+	ByMood map[catalog.Mood][]catalog.Item `json:"by_mood"`
+}
+
+// Suggestions returns the model items cached for userID on day.
+func (s *Store) Suggestions(ctx context.Context, userID, day string) (map[catalog.Mood][]catalog.Item, error) {
+	doc, _, err := read[suggestionsDoc](ctx, s, suggestionsKey(userID))
+	if err != nil || doc.Day != day {
+		return nil, err
+	}
+	return doc.ByMood, nil
+}
+
+// SaveSuggestions caches items for (day, mood), dropping other days.
+func (s *Store) SaveSuggestions(ctx context.Context, userID, day string, mood catalog.Mood, items []catalog.Item) error {
+	if items == nil {
+		items = []catalog.Item{} // "asked, nothing usable" differs from "not asked"
+	}
+	return update(ctx, s, suggestionsKey(userID), func(doc *suggestionsDoc) {
+		if doc.Day != day || doc.ByMood == nil {
+			*doc = suggestionsDoc{Day: day, ByMood: map[catalog.Mood][]catalog.Item{}}
+		}
+		doc.ByMood[mood] = items
+	})
+}

@@ -1,0 +1,252 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/text/language"
+
+	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/problem"
+
+	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
+	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
+	"github.com/lettertomyself/ltm/apps/recommend/internal/recommend"
+)
+
+type handlers struct {
+	svc *app.Service
+	log *slog.Logger
+}
+
+// itemDTO is one item as the API shows it, in the caller's language.
+type itemDTO struct {
+	ID            string   `json:"id"`
+	Type          string   `json:"type"`
+	Title         string   `json:"title"`
+	OriginalTitle string   `json:"original_title"`
+	Creator       string   `json:"creator"`
+	Year          *int     `json:"year"` // null for activities
+	Tags          []string `json:"tags"`
+	Reason        string   `json:"reason"`
+	// Source is "catalog" or "model" (suggested by the external model).
+	Source string `json:"source"`
+}
+
+func toItem(it app.Item, lang string) itemDTO {
+	dto := itemDTO{
+		ID: it.ID, Type: string(it.Type), Title: it.Title(lang), OriginalTitle: it.OriginalTitle,
+		Creator: it.Creator, Tags: it.Tags, Reason: it.Reason(lang), Source: "catalog",
+	}
+	if it.Year != 0 {
+		y := it.Year
+		dto.Year = &y
+	}
+	if dto.Tags == nil {
+		dto.Tags = []string{}
+	}
+	if it.Model {
+		dto.Source = "model"
+	}
+	return dto
+}
+
+type answerDTO struct {
+	Mood    string    `json:"mood"`
+	Because string    `json:"because"`
+	Items   []itemDTO `json:"items"`
+}
+
+// recommend answers items for the caller's recent mood.
+func (h *handlers) recommend(c *gin.Context) {
+	userID := authn.UserID(c.Request.Context())
+	if userID == "" {
+		authn.Unauthorized(c, "Sign in first: this needs an access token.")
+		return
+	}
+	invalid := map[string]string{}
+	q := app.Query{PerType: recommend.DefaultLimit}
+	if raw, ok := c.GetQuery("types"); ok {
+		types, err := parseTypes(raw)
+		if err != nil {
+			invalid["types"] = err.Error()
+		}
+		q.Types = types
+	}
+	if raw, ok := c.GetQuery("limit"); ok {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > recommend.MaxLimit {
+			invalid["limit"] = "must be a whole number from 1 to " + strconv.Itoa(recommend.MaxLimit)
+		}
+		q.PerType = n
+	}
+	lang, langErr := callerLang(c)
+	if langErr != "" {
+		invalid["lang"] = langErr
+	}
+	if len(invalid) > 0 {
+		httpx.Abort(c, problem.Validation(invalid))
+		return
+	}
+	ans, err := h.svc.Recommend(c, userID, q)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := answerDTO{Mood: string(ans.Mood), Because: ans.Because, Items: make([]itemDTO, 0, len(ans.Items))}
+	for _, it := range ans.Items {
+		out.Items = append(out.Items, toItem(it, lang))
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("Vary", "Accept-Language")
+	c.JSON(http.StatusOK, out)
+}
+
+// parseTypes reads "movie,music": known types, each once.
+func parseTypes(raw string) ([]catalog.Type, error) {
+	var out []catalog.Type
+	for part := range strings.SplitSeq(raw, ",") {
+		t, err := catalog.ParseType(strings.TrimSpace(part))
+		if err != nil {
+			return nil, errors.New("must be a comma-separated list of movie, music, book, activity")
+		}
+		for _, seen := range out {
+			if seen == t {
+				return nil, errors.New("names " + string(t) + " twice")
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// supported are the languages titles and reasons exist in; the first is
+// the default (the product is Korean first).
+var supported = []language.Tag{language.Korean, language.English}
+
+var matcher = language.NewMatcher(supported)
+
+// callerLang is ?lang= (ko or en) when given, else the best match of
+// Accept-Language, else Korean. The second result is a field error.
+func callerLang(c *gin.Context) (string, string) {
+	if raw, ok := c.GetQuery("lang"); ok {
+		switch raw {
+		case "ko", "en":
+			return raw, ""
+		}
+		return "", "must be ko or en"
+	}
+	tags, _, err := language.ParseAcceptLanguage(c.GetHeader("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return "ko", ""
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return "ko", ""
+	}
+	base, _ := supported[i].Base()
+	return base.String(), ""
+}
+
+type feedbackIn struct {
+	ItemID   *string `json:"item_id"`
+	Feedback *string `json:"feedback"`
+}
+
+// maxItemIDLen bounds item ids (catalog ids are short words; model ids
+// are fixed length).
+const maxItemIDLen = 120
+
+// setFeedback records like, dislike or none (clears) on an item.
+func (h *handlers) setFeedback(c *gin.Context) {
+	userID := authn.UserID(c.Request.Context())
+	if userID == "" {
+		authn.Unauthorized(c, "Sign in first: this needs an access token.")
+		return
+	}
+	var in feedbackIn
+	if err := httpx.DecodeJSON(c, &in, 4<<10); err != nil {
+		h.fail(c, err)
+		return
+	}
+	invalid := map[string]string{}
+	switch {
+	case in.ItemID == nil || strings.TrimSpace(*in.ItemID) == "":
+		invalid["item_id"] = "is required"
+	case len(*in.ItemID) > maxItemIDLen:
+		invalid["item_id"] = "is too long"
+	}
+	var f app.Feedback
+	if in.Feedback == nil {
+		invalid["feedback"] = "is required: like, dislike or none"
+	} else if parsed, err := app.ParseFeedback(*in.Feedback); err != nil {
+		invalid["feedback"] = "must be like, dislike or none"
+	} else {
+		f = parsed
+	}
+	if len(invalid) > 0 {
+		httpx.Abort(c, problem.Validation(invalid))
+		return
+	}
+	if err := h.svc.SetFeedback(c, userID, *in.ItemID, f); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type ratedDTO struct {
+	itemDTO
+	Feedback string    `json:"feedback"`
+	RatedAt  time.Time `json:"rated_at"`
+}
+
+type ratedListDTO struct {
+	Items []ratedDTO `json:"items"`
+}
+
+// listFeedback answers the caller's likes and dislikes, newest first.
+func (h *handlers) listFeedback(c *gin.Context) {
+	userID := authn.UserID(c.Request.Context())
+	if userID == "" {
+		authn.Unauthorized(c, "Sign in first: this needs an access token.")
+		return
+	}
+	lang, langErr := callerLang(c)
+	if langErr != "" {
+		httpx.Abort(c, problem.Validation(map[string]string{"lang": langErr}))
+		return
+	}
+	rated, err := h.svc.Feedback(c, userID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := ratedListDTO{Items: make([]ratedDTO, 0, len(rated))}
+	for _, r := range rated {
+		out.Items = append(out.Items, ratedDTO{itemDTO: toItem(r.Item, lang), Feedback: string(r.Feedback), RatedAt: r.At})
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("Vary", "Accept-Language")
+	c.JSON(http.StatusOK, out)
+}
+
+// fail is the one place errors become problem responses.
+func (h *handlers) fail(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, app.ErrUnknownItem):
+		httpx.Abort(c, problem.Typed(http.StatusNotFound, "recommendation-item-not-found", "Unknown item",
+			"No recommendation has this item_id."))
+	case errors.Is(err, app.ErrBadFeedback):
+		httpx.Abort(c, problem.Validation(map[string]string{"feedback": "must be like, dislike or none"}))
+	default:
+		// *problem.Problem from decoding passes through; the rest is a 500.
+		httpx.Fail(c, h.log, err)
+	}
+}
