@@ -1,7 +1,7 @@
 package daprtest_test
 
 import (
-	"io"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,9 +33,9 @@ func TestStartWithTheRealStateStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if got, want := strings.TrimSpace(string(body)), `{"n":1}`; resp.StatusCode != http.StatusOK || got != want {
-		t.Errorf("get: %d %s, want 200 %s", resp.StatusCode, got, want)
+	var got struct{ N int }
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusOK || got.N != 1 {
+		t.Errorf("get: %d %+v (%v), want 200 {n:1}", resp.StatusCode, got, err)
 	}
 	if resp.Header.Get("ETag") == "" {
 		t.Error("no ETag on a state.postgresql v1 read")
