@@ -14,6 +14,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/lettertomyself/ltm/apps/platform/problem"
 )
 
 //go:embed static
@@ -72,14 +74,12 @@ func Handler() http.Handler {
 		if strings.HasPrefix(p, "/api/") {
 			// The router sends /api/* to the services; this is only a guard
 			// so that an API path never answers with a page.
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`{"type":"about:blank","title":"Not Found","status":404}`))
+			problem.Write(w, problem.New(http.StatusNotFound, "There is nothing at "+p+"."))
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+			problem.Write(w, problem.New(http.StatusMethodNotAllowed, r.Method+" is not allowed on "+p+"."))
 			return
 		}
 		h := w.Header()

@@ -157,10 +157,11 @@ document.addEventListener("click", (e) => {
 
 window.addEventListener("popstate", render);
 
-// A session that ends (refresh refused, logout elsewhere) sends protected
-// pages to the login page on their next render.
+// A session that ends (refresh refused, signed out in another tab) takes
+// a protected page to the login page at once.
 onSessionChange((on) => {
   if (on) adoptProfile();
+  else if (routes.some((r) => r[2] && r[0].test(location.pathname))) render();
 });
 
 main.replaceChildren(h("p", { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" })));

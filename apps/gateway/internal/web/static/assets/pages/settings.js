@@ -66,7 +66,7 @@ export function settingsPage(ctx) {
   const fill = (q) => {
     const needle = q.trim().toLowerCase().replace(/\s+/g, "_");
     const shown = all.filter((z) => !needle || z.toLowerCase().includes(needle));
-    tzSelect.replaceChildren(...shown.slice(0, 400).map((z) => h("option", { value: z, text: z.replace(/_/g, " "), selected: z === p.timezone })));
+    tzSelect.replaceChildren(...shown.map((z) => h("option", { value: z, text: z.replace(/_/g, " "), selected: z === p.timezone })));
   };
   const tzSearch = h("input", { type: "search", id: "timezone-search", "data-testid": "timezone-search", autocomplete: "off", "aria-controls": "timezone-select" });
   tzSearch.addEventListener("input", () => fill(tzSearch.value));
