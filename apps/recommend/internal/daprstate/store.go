@@ -49,10 +49,11 @@ func New(name string, client func() (Client, error)) *Store {
 // write, and a user rarely has more than two writers at once.
 const attempts = 8
 
-// keys of one user's documents. The sidecar prefixes them with the app id.
-func feedbackKey(userID string) string    { return "feedback||" + userID }
-func historyKey(userID string) string     { return "history||" + userID }
-func suggestionsKey(userID string) string { return "suggestions||" + userID }
+// keys of one user's documents. The sidecar prefixes them with the app id
+// and "||", which a key itself may not contain.
+func feedbackKey(userID string) string    { return "feedback:" + userID }
+func historyKey(userID string) string     { return "history:" + userID }
+func suggestionsKey(userID string) string { return "suggestions:" + userID }
 
 // read returns the decoded document at key (zero when absent) and its ETag
 // ("" when absent).
