@@ -306,3 +306,28 @@ func TestRemember(t *testing.T) {
 		})
 	}
 }
+
+// TestShippedCatalog runs the policy over the embedded catalog: every mood
+// fills the default answer, and with the history kept, the next answer
+// repeats nothing from the one before.
+func TestShippedCatalog(t *testing.T) {
+	c, err := catalog.Load()
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	rnd := seeded(17)
+	for _, mood := range catalog.Moods {
+		var history []string
+		first := recommend.Select(c, mood, nil, 0, recommend.Prefs{}, history, rnd)
+		if len(first) != 6 {
+			t.Fatalf("%s: %d items, want 3 films and 3 songs", mood, len(first))
+		}
+		history = recommend.Remember(history, first)
+		second := recommend.Select(c, mood, nil, 0, recommend.Prefs{}, history, rnd)
+		for _, id := range ids(second) {
+			if slices.Contains(ids(first), id) {
+				t.Errorf("%s: %s shown twice in a row", mood, id)
+			}
+		}
+	}
+}
