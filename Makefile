@@ -10,7 +10,7 @@ DATA    := $(CURDIR)/.data
 # Every module in go.work, as package patterns (apps/*, tools).
 MODULES  = $(shell $(GO) list -m -f '{{.Dir}}/...')
 
-DAPR_VERSION := 1.14.0
+DAPR_VERSION := 1.18.1
 DAPRD_SRC    := tools/daprd/go.mod tools/daprd/go.sum $(wildcard tools/daprd/*.go)
 
 # The local mail server: SMTP for the smtp binding, a web inbox for people.
@@ -29,7 +29,7 @@ run: tools infra daprd mailpit ## run the whole system locally (Ctrl-C stops eve
 		$(BIN)/launcher -f . -data $(DATA) -extra "mailpit=$(BIN)/mailpit $(MAILPIT_FLAGS)"
 
 .PHONY: test
-test: tools services daprd ## every test: vet, unit and store tests, end-to-end with real sidecars, k8s manifests
+test: tools services daprd browser ## every test: vet, unit and store tests, end-to-end with real sidecars and Chromium, k8s manifests
 	$(GO) vet $(MODULES)
 	$(GO) test -race -count=1 $(MODULES)
 	$(GO) test -count=1 -tags e2e -timeout 30m -v ./tools/e2e/...
@@ -52,6 +52,11 @@ services: tools ## make sure Postgres and RabbitMQ answer (start or install them
 infra: services ## services + one database and role per app + generated local secrets
 	@$(BIN)/devenv databases
 	@$(BIN)/devenv secrets -o $(DATA)/secrets.json
+
+.PHONY: browser
+browser: tools ## Chromium (apt, when missing) and the pinned axe-core (npm ci) for the browser tests
+	@$(BIN)/devenv browser
+	@npm ci --prefix tools/e2e/browser --ignore-scripts --no-audit --no-fund --loglevel=error
 
 .PHONY: daprd
 daprd: $(BIN)/daprd ## build daprd $(DAPR_VERSION) from source (cached)

@@ -26,7 +26,7 @@ func TestDaprdArgs(t *testing.T) {
 			app: runfile.App{
 				ID: "gateway", AppPort: 8080, AppProtocol: "http", DaprHTTPPort: 3500, DaprGRPCPort: 50100, MetricsPort: 9090,
 				DaprInternalGRPCPort: 50200, ResourcesPaths: []string{"/r1", "/r2"}, ConfigFile: "/c.yaml", LogLevel: "debug",
-				AppMaxConcurrency: 10, MaxRequestSizeMB: 16, ReadBufferSizeKB: 8, EnableAppHealthCheck: true,
+				AppMaxConcurrency: 10, MaxBodySize: "16Mi", ReadBufferSize: "8Ki", EnableAppHealthCheck: true,
 				AppHealthCheckPath: "/healthz", AppHealthProbeInterval: 5, AppHealthProbeTimeout: 500, AppHealthThreshold: 3,
 				EnableAPILogging: true, APIListenAddresses: "127.0.0.1,[::1]", PlacementHostAddress: "localhost:50005",
 			},

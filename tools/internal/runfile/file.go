@@ -39,10 +39,11 @@ type App struct {
 	APIListenAddresses   string
 	LogLevel             string
 	AppMaxConcurrency    int
-	// MaxRequestSizeMB is daprHTTPMaxRequestSize, in MB as the CLI counts it.
-	MaxRequestSizeMB int
-	// ReadBufferSizeKB is daprHTTPReadBufferSize, in KB as the CLI counts it.
-	ReadBufferSizeKB       int
+	// MaxBodySize is maxBodySize, a quantity such as "16Mi" passed to daprd's
+	// --max-body-size (the CLI's daprHTTPMaxRequestSize in MB is gone since 1.15).
+	MaxBodySize string
+	// ReadBufferSize is readBufferSize, a quantity such as "8Ki" (--read-buffer-size).
+	ReadBufferSize         string
 	EnableAppHealthCheck   bool
 	AppHealthCheckPath     string
 	AppHealthProbeInterval int
@@ -178,8 +179,8 @@ func resolve(base string, r rawApp) App {
 		APIListenAddresses:     deref(r.APIListenAddresses),
 		LogLevel:               deref(r.LogLevel),
 		AppMaxConcurrency:      deref(r.AppMaxConcurrency),
-		MaxRequestSizeMB:       deref(r.DaprHTTPMaxRequestSize),
-		ReadBufferSizeKB:       deref(r.DaprHTTPReadBufferSize),
+		MaxBodySize:            deref(r.MaxBodySize),
+		ReadBufferSize:         deref(r.ReadBufferSize),
 		EnableAppHealthCheck:   deref(r.EnableAppHealthCheck),
 		AppHealthCheckPath:     deref(r.AppHealthCheckPath),
 		AppHealthProbeInterval: deref(r.AppHealthProbeInterval),

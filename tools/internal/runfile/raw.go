@@ -27,8 +27,8 @@ type rawApp struct {
 	APIListenAddresses     *string           `yaml:"apiListenAddresses"`
 	LogLevel               *string           `yaml:"logLevel"`
 	AppMaxConcurrency      *int              `yaml:"appMaxConcurrency"`
-	DaprHTTPMaxRequestSize *int              `yaml:"daprHTTPMaxRequestSize"`
-	DaprHTTPReadBufferSize *int              `yaml:"daprHTTPReadBufferSize"`
+	MaxBodySize            *string           `yaml:"maxBodySize"`
+	ReadBufferSize         *string           `yaml:"readBufferSize"`
 	EnableAppHealthCheck   *bool             `yaml:"enableAppHealthCheck"`
 	AppHealthCheckPath     *string           `yaml:"appHealthCheckPath"`
 	AppHealthProbeInterval *int              `yaml:"appHealthProbeInterval"`
@@ -53,8 +53,8 @@ func merge(common, app rawApp) rawApp {
 	pick(&out.APIListenAddresses, common.APIListenAddresses)
 	pick(&out.LogLevel, common.LogLevel)
 	pick(&out.AppMaxConcurrency, common.AppMaxConcurrency)
-	pick(&out.DaprHTTPMaxRequestSize, common.DaprHTTPMaxRequestSize)
-	pick(&out.DaprHTTPReadBufferSize, common.DaprHTTPReadBufferSize)
+	pick(&out.MaxBodySize, common.MaxBodySize)
+	pick(&out.ReadBufferSize, common.ReadBufferSize)
 	pick(&out.EnableAppHealthCheck, common.EnableAppHealthCheck)
 	pick(&out.AppHealthCheckPath, common.AppHealthCheckPath)
 	pick(&out.AppHealthProbeInterval, common.AppHealthProbeInterval)

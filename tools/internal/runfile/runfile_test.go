@@ -33,7 +33,7 @@ common:
   enableAppHealthCheck: true
   appHealthCheckPath: /healthz
   logLevel: info
-  daprHTTPMaxRequestSize: 4
+  maxBodySize: 4Mi
   env:
     LOG_LEVEL: info
     SHARED: common
@@ -46,7 +46,7 @@ apps:
     appDirPath: ./apps/b/
     logLevel: debug
     enableAppHealthCheck: false
-    daprHTTPMaxRequestSize: 16
+    maxBodySize: 16Mi
     resourcesPaths: [./res, /abs/res]
     env:
       SHARED: app
@@ -77,8 +77,8 @@ apps:
 		{"b log level overrides", b.LogLevel, "debug"},
 		{"a health check inherited", a.EnableAppHealthCheck, true},
 		{"b false overrides common true", b.EnableAppHealthCheck, false},
-		{"a body size inherited", a.MaxRequestSizeMB, 4},
-		{"b body size overrides", b.MaxRequestSizeMB, 16},
+		{"a body size inherited", a.MaxBodySize, "4Mi"},
+		{"b body size overrides", b.MaxBodySize, "16Mi"},
 		{"a env from common", a.Env, map[string]string{"LOG_LEVEL": "info", "SHARED": "common"}},
 		{"b env merged, app wins", b.Env, map[string]string{"LOG_LEVEL": "info", "SHARED": "app", "ONLY_B": "1"}},
 		{"a command", a.Command, []string{"go", "run", "."}},
@@ -162,6 +162,16 @@ apps:
 			name: "port out of range and bad log destination",
 			src:  "version: 1\napps:\n  - {appID: a, appDirPath: apps/a, appPort: 70000, appLogDestination: stdout}\n",
 			want: []string{"appPort 70000 is out of range", `appLogDestination "stdout"`},
+		},
+		{
+			name: "sizes are quantities",
+			src:  "version: 1\napps:\n  - {appID: a, appDirPath: apps/a, maxBodySize: 16 MB, readBufferSize: 4 KB}\n",
+			want: []string{`maxBodySize "16 MB" is not a size`, `readBufferSize "4 KB" is not a size`},
+		},
+		{
+			name: "the CLI's removed daprHTTPMaxRequestSize",
+			src:  "version: 1\napps:\n  - {appID: a, appDirPath: apps/a, daprHTTPMaxRequestSize: 16}\n",
+			want: []string{"field daprHTTPMaxRequestSize not found"},
 		},
 		{
 			name: "unknown key",
@@ -282,7 +292,7 @@ func TestRepoRunFile(t *testing.T) {
 			t.Errorf("%s: no DATABASE_URL", a.ID)
 		}
 	}
-	if gw, ok := f.App("gateway"); !ok || gw.MaxRequestSizeMB != 16 {
-		t.Errorf("gateway: found %v, max request size %d, want 16", ok, gw.MaxRequestSizeMB)
+	if gw, ok := f.App("gateway"); !ok || gw.MaxBodySize != "16Mi" {
+		t.Errorf("gateway: found %v, max body size %q, want 16Mi", ok, gw.MaxBodySize)
 	}
 }

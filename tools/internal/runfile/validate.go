@@ -3,9 +3,14 @@ package runfile
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 )
+
+// quantity is the subset of Kubernetes resource quantities that daprd's
+// --max-body-size and --read-buffer-size accept (e.g. 4Mi, 512Ki, 4M, 1000).
+var quantity = regexp.MustCompile(`^[0-9]+(Ki|Mi|Gi|k|M|G)?$`)
 
 func checkFile(raw rawConfig, f *File) []error {
 	var problems []error
@@ -71,6 +76,11 @@ func checkApp(i int, raw rawApp, a App) []error {
 	for _, p := range appPorts(a) {
 		if p.port < 0 || p.port > 65535 {
 			add("%s %d is out of range", p.kind, p.port)
+		}
+	}
+	for _, q := range []struct{ key, value string }{{"maxBodySize", a.MaxBodySize}, {"readBufferSize", a.ReadBufferSize}} {
+		if q.value != "" && !quantity.MatchString(q.value) {
+			add("%s %q is not a size such as 4Mi or 512Ki", q.key, q.value)
 		}
 	}
 	for _, d := range []struct {
