@@ -105,6 +105,18 @@ func UserID(ctx context.Context) string {
 	return id
 }
 
+// Caller is the authenticated user behind a request guarded by Require.
+// Outside Require it answers 401 and returns false, so a route mounted
+// without the guard by mistake fails closed.
+func Caller(c *gin.Context) (uuid.UUID, bool) {
+	id, err := uuid.Parse(UserID(c.Request.Context()))
+	if err != nil {
+		Unauthorized(c, "Sign in first: this needs an access token.")
+		return uuid.Nil, false
+	}
+	return id, true
+}
+
 // BearerToken returns the token of an "Authorization: Bearer …" header.
 func BearerToken(r *http.Request) (string, bool) {
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")

@@ -151,6 +151,31 @@ func TestRequirePutsTheUserInTheContext(t *testing.T) {
 	}
 }
 
+func TestCallerFailsClosedOutsideRequire(t *testing.T) {
+	k := newKey(t, "k1")
+	v := authn.NewVerifier(staticKeys{"k1": k.pub}, clock.NewFake(t0))
+	r := httpx.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	who := func(c *gin.Context) {
+		if id, ok := authn.Caller(c); ok {
+			c.String(http.StatusOK, id.String())
+		}
+	}
+	r.GET("/guarded", v.Require(), who)
+	r.GET("/unguarded", who)
+	for _, tt := range []struct {
+		path string
+		want int
+	}{{"/guarded", http.StatusOK}, {"/unguarded", http.StatusUnauthorized}} {
+		req := httptest.NewRequest(http.MethodGet, tt.path, nil)
+		req.Header.Set("Authorization", "Bearer "+mint(t, k, nil))
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		if rec.Code != tt.want || (tt.want == http.StatusOK && rec.Body.String() != user) {
+			t.Errorf("%s: %d %q, want %d", tt.path, rec.Code, rec.Body, tt.want)
+		}
+	}
+}
+
 func TestRemoteKeysCachesAndRefetchesOnUnknownKid(t *testing.T) {
 	k1, k2 := newKey(t, "k1"), newKey(t, "k2")
 	published := authn.JWKS{Keys: []authn.JWK{authn.PublicJWK("k1", k1.pub)}}

@@ -1,5 +1,6 @@
 // Package daprx is how services talk to their Dapr sidecar: a client that
-// waits for the sidecar instead of failing at start, JSON publishing,
+// waits for the sidecar instead of failing at start, JSON publishing (for
+// the outbox relay only: services publish by writing to their outbox),
 // programmatic subscriptions with SUCCESS/RETRY/DROP answers, and input
 // binding routes.
 package daprx
@@ -140,28 +141,6 @@ func (s *Sidecar) Close() {
 		s.client.Close()
 		s.client = nil
 	}
-}
-
-// Publish sends v as a JSON event on topic through the pubsub component.
-// The content type matters: without it the data arrives as a string.
-func (s *Sidecar) Publish(ctx context.Context, topic string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("publish %s: encode: %w", topic, err)
-	}
-	return s.PublishJSON(ctx, topic, b)
-}
-
-// PublishJSON sends already encoded JSON on topic.
-func (s *Sidecar) PublishJSON(ctx context.Context, topic string, data []byte) error {
-	c, err := s.Client()
-	if err != nil {
-		return err
-	}
-	if err := c.PublishEvent(ctx, PubSub, topic, data, dapr.PublishEventWithContentType("application/json")); err != nil {
-		return fmt.Errorf("publish %s: %w", topic, err)
-	}
-	return nil
 }
 
 // PublishEvent sends JSON data on topic with a chosen CloudEvent id, so a

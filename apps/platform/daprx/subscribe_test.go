@@ -131,7 +131,7 @@ func TestSidecarReadyAndNotReady(t *testing.T) {
 	if _, err := s.Client(); !errors.Is(err, daprx.ErrNotReady) {
 		t.Errorf("Client before Connect: %v, want ErrNotReady", err)
 	}
-	if err := s.Publish(context.Background(), "t", map[string]string{}); !errors.Is(err, daprx.ErrNotReady) {
+	if err := s.PublishEvent(context.Background(), "t", "id-1", []byte("{}")); !errors.Is(err, daprx.ErrNotReady) {
 		t.Errorf("Publish before Connect: %v, want ErrNotReady", err)
 	}
 

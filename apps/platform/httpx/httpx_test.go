@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 )
@@ -229,5 +231,40 @@ func TestReadyzReportsFailingChecksAndDraining(t *testing.T) {
 	}
 	if rec := get("/healthz"); rec.Code != http.StatusOK {
 		t.Errorf("healthz while draining: status %d, want 200", rec.Code)
+	}
+}
+
+func TestFailMapsErrorsInOnePlace(t *testing.T) {
+	tests := []struct {
+		name       string
+		err        error
+		wantStatus int
+		wantType   string
+	}{
+		{"problem as itself", problem.Typed(http.StatusLocked, "sealed", "Sealed", "later"), http.StatusLocked, problem.TypeURI("sealed")},
+		{"field error as the validation problem", fmt.Errorf("create: %w", fields.New("title", "required")), http.StatusBadRequest, problem.TypeURI("validation")},
+		{"anything else as 500", errors.New("db down"), http.StatusInternalServerError, "about:blank"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			r := newRouter(&logs)
+			log := slog.New(slog.NewJSONHandler(&logs, nil))
+			r.GET("/x", func(c *gin.Context) { httpx.Fail(c, log, tt.err) })
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/x", nil))
+			p := decodeProblem(t, rec)
+			if rec.Code != tt.wantStatus || p["type"] != tt.wantType {
+				t.Fatalf("got %d %v, want %d %s", rec.Code, p["type"], tt.wantStatus, tt.wantType)
+			}
+			if tt.wantStatus == http.StatusBadRequest {
+				if errs, _ := p["errors"].(map[string]any); errs["title"] != "required" {
+					t.Errorf("errors = %v", p["errors"])
+				}
+			}
+			if tt.wantStatus == http.StatusInternalServerError && strings.Contains(rec.Body.String(), "db down") {
+				t.Errorf("500 leaks its cause: %s", rec.Body)
+			}
+		})
 	}
 }

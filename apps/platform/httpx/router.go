@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 )
 
@@ -42,12 +43,18 @@ func Abort(c *gin.Context, p *problem.Problem) {
 	c.Abort()
 }
 
-// Fail answers with err: a *problem.Problem as itself, anything else as a
+// Fail answers with err: a *problem.Problem as itself, a *fields.Error as
+// the validation problem (the one place it is mapped), anything else as a
 // 500 whose cause is logged, never shown.
 func Fail(c *gin.Context, log *slog.Logger, err error) {
 	var p *problem.Problem
 	if errors.As(err, &p) {
 		Abort(c, p)
+		return
+	}
+	var fe *fields.Error
+	if errors.As(err, &fe) {
+		Abort(c, problem.Validation(fe.Fields()))
 		return
 	}
 	log.ErrorContext(c, "request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)

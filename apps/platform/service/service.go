@@ -1,7 +1,8 @@
 // Package service runs a Letter to Myself service: logger, Postgres with
 // migrations, the Dapr sidecar, the router with health endpoints, the HTTP
 // server and background workers, with graceful shutdown on SIGTERM/SIGINT.
-// Each service's main wires its own routes into Run and nothing else.
+// Each service's main wires its own routes into Run and nothing else; tests
+// build the same service with New and serve its Handler.
 package service
 
 import (
@@ -11,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os/signal"
 	"strconv"
 	"syscall"
@@ -43,9 +45,12 @@ type Deps struct {
 	FromDapr *gin.RouterGroup
 	// Auth verifies access tokens; Auth.Require() guards /api/ routes.
 	Auth *authn.Verifier
-	// Subs collects the service's pub/sub subscriptions; Run mounts them
+	// Subs collects the service's pub/sub subscriptions; New mounts them
 	// behind the app API token.
 	Subs *daprx.Subscriptions
+	// Clock is the time of the service: token checks and, through the
+	// service's wiring, its rules.
+	Clock clock.Clock
 }
 
 // Worker runs in the background until ctx is done. An error stops the
@@ -67,6 +72,9 @@ type Spec struct {
 	// JWKSPath is where to fetch auth-service's keys; default JWKSPath.
 	// The gateway uses the public /api/auth/jwks: it never calls /internal/.
 	JWKSPath string
+	// Clock is handed to Setup as Deps.Clock; default the system clock.
+	// Tests set a fake one.
+	Clock clock.Clock
 }
 
 // JWKSPath is where auth-service publishes its keys to other services.
@@ -82,42 +90,52 @@ func Migrations(own fs.FS) []pg.Migrations {
 	}
 }
 
-// Run starts the service and blocks until ctx is cancelled or a signal
-// arrives, then drains: /readyz fails, the server stops accepting and
-// finishes in-flight requests within base.ShutdownTimeout, workers stop,
-// the pool closes.
-func Run(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) error {
-	log := logging.New(stdout, base.LogLevel, spec.Name)
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
+// Service is a service built by New, exactly as it will run: database
+// migrated, routes and subscriptions mounted, workers collected. It does
+// not serve yet: Run does. Tests build their service with New and serve
+// Handler, so they go through the same wiring as main.
+type Service struct {
+	Deps
+	base    config.Base
+	health  *httpx.Health
+	workers []Worker
+}
 
-	log.Info("starting", "port", base.Port, "dapr_http_port", base.DaprHTTPPort, "dapr_grpc_port", base.DaprGRPCPort)
-
-	var pool *pgxpool.Pool
+// New builds the service described by spec. Close releases what it opened,
+// also when New fails halfway.
+func New(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) (_ *Service, err error) {
+	s := &Service{base: base}
+	s.Log = logging.New(stdout, base.LogLevel, spec.Name)
+	s.Log.Info("starting", "port", base.Port, "dapr_http_port", base.DaprHTTPPort, "dapr_grpc_port", base.DaprGRPCPort)
+	s.Clock = spec.Clock
+	if s.Clock == nil {
+		s.Clock = clock.System{}
+	}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
 	if spec.Database != nil {
-		var err error
-		pool, err = pg.Open(ctx, log, pg.Options{
+		s.DB, err = pg.Open(ctx, s.Log, pg.Options{
 			URL:            spec.Database.DatabaseURL.Reveal(),
 			MaxConns:       spec.Database.DatabaseMaxConns,
 			ConnectTimeout: spec.Database.DatabaseConnectTimeout,
 			Migrations:     Migrations(spec.Migrations),
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer pool.Close()
 	}
+	s.Dapr = daprx.New(daprx.Config{Host: base.DaprHost, HTTPPort: base.DaprHTTPPort, GRPCPort: base.DaprGRPCPort}, s.Log)
 
-	sidecar := daprx.New(daprx.Config{Host: base.DaprHost, HTTPPort: base.DaprHTTPPort, GRPCPort: base.DaprGRPCPort}, log)
-	defer sidecar.Close()
-
-	router := httpx.NewRouter(log)
-	checks := map[string]httpx.Check{"sidecar": sidecar.Ready}
-	if pool != nil {
-		checks["database"] = pool.Ping
+	s.Router = httpx.NewRouter(s.Log)
+	checks := map[string]httpx.Check{"sidecar": s.Dapr.Ready}
+	if s.DB != nil {
+		checks["database"] = s.DB.Ping
 	}
-	health := httpx.NewHealth(checks)
-	health.Mount(router)
+	s.health = httpx.NewHealth(checks)
+	s.health.Mount(s.Router)
 
 	keys := spec.Keys
 	if keys == nil {
@@ -126,66 +144,93 @@ func Run(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) err
 			path = JWKSPath
 		}
 		keys = authn.NewRemoteKeys(func(ctx context.Context) ([]byte, error) {
-			return sidecar.Get(ctx, "auth-service", path)
-		}, clock.System{}, log)
+			return s.Dapr.Get(ctx, "auth-service", path)
+		}, s.Clock, s.Log)
 	}
 	guard := authn.RequireAppToken(base.AppAPIToken.Reveal())
 	if base.AppAPIToken == "" {
-		log.Warn("APP_API_TOKEN is not set: /internal/, event and binding routes refuse every call")
+		s.Log.Warn("APP_API_TOKEN is not set: /internal/, event and binding routes refuse every call")
 	}
-	deps := Deps{
-		Log: log, DB: pool, Dapr: sidecar, Router: router,
-		Internal: router.Group("/internal", guard),
-		FromDapr: router.Group("", guard),
-		Auth:     authn.NewVerifier(keys, clock.System{}),
-		Subs:     daprx.NewSubscriptions(log),
-	}
-	var workers []Worker
+	s.Internal = s.Router.Group("/internal", guard)
+	s.FromDapr = s.Router.Group("", guard)
+	s.Auth = authn.NewVerifier(keys, s.Clock)
+	s.Subs = daprx.NewSubscriptions(s.Log)
 	if spec.Setup != nil {
-		var err error
-		workers, err = spec.Setup(deps)
-		if err != nil {
-			return fmt.Errorf("setup: %w", err)
+		if s.workers, err = spec.Setup(s.Deps); err != nil {
+			return nil, fmt.Errorf("setup: %w", err)
 		}
 	}
-	deps.Subs.Mount(router, deps.FromDapr)
+	s.Subs.Mount(s.Router, s.FromDapr)
+	if s.DB != nil {
+		// Events written to the outbox are published from here, and
+		// consumed-event claims are pruned.
+		s.workers = append(s.workers, outbox.NewRelay(s.DB, s.Dapr, s.Log).Run, inbox.Pruner(s.DB, s.Log))
+	}
+	return s, nil
+}
 
+// Handler is the service's whole HTTP surface: routes, subscriptions and
+// health endpoints.
+func (s *Service) Handler() http.Handler { return s.Router }
+
+// Close releases the sidecar connection and the pool.
+func (s *Service) Close() {
+	if s.Dapr != nil {
+		s.Dapr.Close()
+	}
+	if s.DB != nil {
+		s.DB.Close()
+	}
+}
+
+// Run connects the sidecar, runs the workers and serves until ctx is done,
+// then drains: /readyz fails, the server stops accepting and finishes
+// in-flight requests within the base config's ShutdownTimeout, workers stop.
+func (s *Service) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		// Not finding the sidecar is not fatal: /readyz says so until it
 		// comes, and calls that need it fail with ErrNotReady meanwhile.
-		if err := sidecar.Connect(gctx); err != nil && gctx.Err() == nil {
+		if err := s.Dapr.Connect(gctx); err != nil && gctx.Err() == nil {
 			return err
 		}
 		return nil
 	})
-	if pool != nil {
-		// Events written to the outbox are published from here, and
-		// consumed-event claims are pruned.
-		workers = append(workers, outbox.NewRelay(pool, sidecar, log).Run, inbox.Pruner(pool, log))
-	}
-	for _, w := range workers {
+	for _, w := range s.workers {
 		g.Go(func() error { return w(gctx) })
 	}
 	g.Go(func() error {
 		<-gctx.Done()
-		health.Drain()
+		s.health.Drain()
 		return nil
 	})
 	g.Go(func() error {
-		return httpx.Serve(gctx, log, httpx.ServerConfig{
-			Addr:            ":" + strconv.Itoa(base.Port),
-			ReadTimeout:     base.ReadTimeout,
-			WriteTimeout:    base.WriteTimeout,
-			IdleTimeout:     base.IdleTimeout,
-			ShutdownTimeout: base.ShutdownTimeout,
-		}, router)
+		return httpx.Serve(gctx, s.Log, httpx.ServerConfig{
+			Addr:            ":" + strconv.Itoa(s.base.Port),
+			ReadTimeout:     s.base.ReadTimeout,
+			WriteTimeout:    s.base.WriteTimeout,
+			IdleTimeout:     s.base.IdleTimeout,
+			ShutdownTimeout: s.base.ShutdownTimeout,
+		}, s.Router)
 	})
 	err := g.Wait()
 	if err != nil && !errors.Is(err, context.Canceled) {
-		log.Error("stopped with error", "err", err)
+		s.Log.Error("stopped with error", "err", err)
 		return err
 	}
-	log.Info("stopped")
+	s.Log.Info("stopped")
 	return nil
+}
+
+// Run builds the service with New and runs it until ctx is cancelled or
+// SIGTERM/SIGINT arrives; what main calls.
+func Run(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	s, err := New(ctx, base, spec, stdout)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.Run(ctx)
 }

@@ -1,5 +1,6 @@
-// Package wallclock turns a local wall time into one instant, the same
-// way in every service. time.Date leaves the choice open for times that do
+// Package wallclock is local wall-clock time, the same in every service:
+// calendar dates, times of day (HH:MM) and weekdays as they travel between
+// services, and the one way a wall time becomes an instant. time.Date leaves the choice open for times that do
 // not exist or exist twice, and in practice is inconsistent (2026-03-08
 // 02:30 in America/New_York comes back as 01:30 EST, an hour before the
 // gap, while 2026-03-29 01:30 in Europe/London comes back as 02:30 BST;
