@@ -83,7 +83,8 @@ func ParseMood(s string) (Mood, error) {
 var idPrefix = map[Type]string{Movie: "mv", Music: "mu", Book: "bk", Activity: "ac"}
 
 // Item is one recommendable work or activity. Creator and Year are empty for
-// activities; every other field is always set.
+// activities; every other field is always set. Items handed out by a Catalog
+// share their Moods and Tags with it: treat them as read-only.
 type Item struct {
 	ID            string   `json:"id"`
 	Type          Type     `json:"type"`
@@ -125,8 +126,9 @@ func (it Item) Suits(m Mood) bool {
 	return false
 }
 
-// Limits on the data: the oldest work worth listing (Pride and Prejudice is
-// from 1813) and the longest line a reason or title may take on a card.
+// Limits on the data. The year range catches typos (2091, 199): 1800 is older
+// than anything the catalog lists, and maxYear moves forward when newer works
+// are added. maxLineLen is what a title or reason may take on a card.
 const (
 	minYear    = 1800
 	maxYear    = 2026

@@ -6,10 +6,10 @@
 package recommend
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
 )
@@ -93,7 +93,7 @@ func Select(c *catalog.Catalog, mood catalog.Mood, types []catalog.Type, limit i
 		}
 		picked := draw(fresh, limit, likedTags, rnd)
 		if short := limit - len(picked); short > 0 {
-			sort.SliceStable(seen, func(a, b int) bool { return shownAt[seen[a].ID] < shownAt[seen[b].ID] })
+			slices.SortStableFunc(seen, func(a, b catalog.Item) int { return cmp.Compare(shownAt[a.ID], shownAt[b.ID]) })
 			picked = append(picked, seen[:min(short, len(seen))]...)
 		}
 		out = append(out, picked...)
@@ -154,7 +154,7 @@ func draw(items []catalog.Item, k int, likedTags map[string]bool, rnd *rand.Rand
 	for i, it := range items {
 		ks[i] = keyed{math.Pow(rnd.Float64(), 1/weight(it, likedTags)), it}
 	}
-	sort.SliceStable(ks, func(a, b int) bool { return ks[a].key > ks[b].key })
+	slices.SortStableFunc(ks, func(a, b keyed) int { return cmp.Compare(b.key, a.key) })
 	out := make([]catalog.Item, 0, min(k, len(ks)))
 	for _, x := range ks[:min(k, len(ks))] {
 		out = append(out, x.it)
