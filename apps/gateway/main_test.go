@@ -1,28 +1,24 @@
-package httpapi_test
+package main
 
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/lettertomyself/ltm/apps/platform/daprx"
-	"github.com/lettertomyself/ltm/apps/platform/httpx"
-	"github.com/lettertomyself/ltm/apps/platform/service"
+	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/service/servicetest"
 
-	"github.com/lettertomyself/ltm/apps/gateway/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/gateway/internal/proxy"
 )
 
-// newGateway wires the gateway against a fake sidecar whose invocation of
-// /healthz succeeds for every app except those in down.
+// newGateway builds the gateway as main does, against a fake sidecar whose
+// invocation of /healthz succeeds for every app except those in down.
 func newGateway(t *testing.T, down map[string]bool) http.Handler {
 	t.Helper()
-	sc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	sidecar := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		app, ok := strings.CutPrefix(r.URL.Path, "/v1.0/invoke/")
 		app, _, _ = strings.Cut(app, "/")
 		if !ok || down[app] {
@@ -30,16 +26,12 @@ func newGateway(t *testing.T, down map[string]bool) http.Handler {
 			return
 		}
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
-	}))
-	t.Cleanup(sc.Close)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	router := httpx.NewRouter(log)
-	port := sc.Listener.Addr().(*net.TCPAddr).Port
-	deps := service.Deps{Log: log, Router: router, Dapr: daprx.New(daprx.Config{HTTPPort: port}, log)}
-	if _, err := httpapi.Setup(httpapi.Config{})(deps); err != nil {
+	})
+	cfg, err := config.Load[Config](func(string) string { return "" })
+	if err != nil {
 		t.Fatal(err)
 	}
-	return router
+	return servicetest.Start(t, spec(cfg), sidecar).Handler()
 }
 
 func get(h http.Handler, path string) *httptest.ResponseRecorder {
