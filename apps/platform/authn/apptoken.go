@@ -2,8 +2,12 @@ package authn
 
 import (
 	"crypto/subtle"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/problem"
 )
 
 // AppTokenHeader is how the Dapr sidecar proves a call came through it:
@@ -18,6 +22,28 @@ func RequireAppToken(token string) gin.HandlerFunc {
 		got := c.GetHeader(AppTokenHeader)
 		if token == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
 			Unauthorized(c, "This endpoint is only reachable through Dapr.")
+			return
+		}
+		c.Next()
+	}
+}
+
+// CallerAppHeader is where daprd names the app that invoked this one. Only
+// behind RequireAppToken is it trustworthy: the token proves the call came
+// through this app's own sidecar, which sets the header itself.
+const CallerAppHeader = "dapr-caller-app-id"
+
+// RequireCallerApp admits only invocations from the listed app ids; mount
+// it behind RequireAppToken (service.Deps.Internal). Any other caller gets
+// 403: an internal endpoint answers the service that needs it, no other.
+func RequireCallerApp(apps ...string) gin.HandlerFunc {
+	allowed := make(map[string]bool, len(apps))
+	for _, a := range apps {
+		allowed[a] = true
+	}
+	return func(c *gin.Context) {
+		if !allowed[c.GetHeader(CallerAppHeader)] {
+			httpx.Abort(c, problem.New(http.StatusForbidden, "This endpoint does not answer the calling app."))
 			return
 		}
 		c.Next()

@@ -175,10 +175,33 @@ func (s *Sidecar) Secret(ctx context.Context, key string) (string, error) {
 	}
 	v, ok := m[key]
 	if !ok {
-		return "", fmt.Errorf("secret %s: not in the store", key)
+		return "", fmt.Errorf("secret %s: %w", key, ErrSecretNotFound)
 	}
 	return v, nil
 }
+
+// OptionalSecret reads a secret that may legitimately be absent (an API
+// key a keyless local model does not need, a previous key before the first
+// rotation): "" and no error when the store has no such secret. Any other
+// failure (store unreachable, access denied) is an error, never "absent".
+func (s *Sidecar) OptionalSecret(ctx context.Context, key string) (string, error) {
+	v, err := s.Secret(ctx, key)
+	if err != nil && SecretNotFound(err) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SecretNotFound reports whether err says the secret store has no such
+// secret. Dapr passes the store's own words through a gRPC Unknown status:
+// local.file says "secret <key> not found", kubernetes `secrets "<key>" not
+// found`.
+func SecretNotFound(err error) bool {
+	return errors.Is(err, ErrSecretNotFound) || (err != nil && strings.Contains(err.Error(), "not found"))
+}
+
+// ErrSecretNotFound: the store answered without the key asked for.
+var ErrSecretNotFound = errors.New("not in the secret store")
 
 // StatusError is a non-2xx answer from another service.
 type StatusError struct {
