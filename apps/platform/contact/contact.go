@@ -79,10 +79,7 @@ func (c *Client) Lookup(ctx context.Context, userID string) (Contact, error) {
 	body, err := c.get(ctx, AppID, "/internal/users/"+url.PathEscape(userID)+"/contact")
 	var status *daprx.StatusError
 	if errors.As(err, &status) && status.Status == http.StatusNotFound {
-		var p struct {
-			Type string `json:"type"`
-		}
-		if json.Unmarshal(status.Body, &p) == nil && p.Type == NotFoundType {
+		if problem.TypeOf(status.Body) == NotFoundType {
 			return Contact{}, ErrNoProfile
 		}
 		return Contact{}, fmt.Errorf("contact lookup: 404 without %s: %w", NotFoundType, err)

@@ -91,3 +91,15 @@ func Write(w http.ResponseWriter, p *Problem) {
 	w.WriteHeader(p.Status)
 	_, _ = w.Write(body)
 }
+
+// TypeOf is the type of the problem in body ("" when body is not a
+// problem): how a caller tells one 404 from another.
+func TypeOf(body []byte) string {
+	var p struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return ""
+	}
+	return p.Type
+}

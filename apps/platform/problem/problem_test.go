@@ -54,3 +54,21 @@ func TestExtensionsAreFlattenedAndCannotOverrideStandardMembers(t *testing.T) {
 		t.Errorf("title = %v, want Locked", m["title"])
 	}
 }
+
+func TestTypeOf(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"a typed problem", `{"type":"https://lettertomyself.app/problems/letter-not-found","status":404}`, "https://lettertomyself.app/problems/letter-not-found"},
+		{"about:blank", `{"type":"about:blank","status":404}`, "about:blank"},
+		{"not JSON", `404 page not found`, ""},
+		{"empty", ``, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := problem.TypeOf([]byte(tt.body)); got != tt.want {
+				t.Errorf("TypeOf(%s) = %q, want %q", tt.body, got, tt.want)
+			}
+		})
+	}
+}
