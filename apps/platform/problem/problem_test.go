@@ -66,7 +66,7 @@ func TestTypeOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := problem.TypeOf([]byte(tt.body)); got != tt.want {
+			if got := TypeOf([]byte(tt.body)); got != tt.want {
 				t.Errorf("TypeOf(%s) = %q, want %q", tt.body, got, tt.want)
 			}
 		})
