@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -60,41 +59,45 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	hasher, err := password.NewHasher(password.Params{
-		MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Parallelism: cfg.Argon2Parallelism,
-	}, cfg.Argon2MaxConcurrent)
-	if err != nil {
-		return err
-	}
-	keys := token.NewKeyring()
-	return service.Run(ctx, cfg.Base, service.Spec{
+	return service.Run(ctx, cfg.Base, spec(cfg, token.NewKeyring()), stdout)
+}
+
+// spec is auth-service as main runs it and as its tests build it. keys is
+// filled from the secret store by the loader worker; auth verifies access
+// tokens against it, not against a JWKS fetched from itself.
+func spec(cfg Config, keys *token.Keyring) service.Spec {
+	return service.Spec{
 		Name:       "auth-service",
 		Database:   &cfg.Database,
 		Migrations: postgres.Migrations(),
 		Keys:       keys,
 		Setup: func(d service.Deps) ([]service.Worker, error) {
+			hasher, err := password.NewHasher(password.Params{
+				MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Parallelism: cfg.Argon2Parallelism,
+			}, cfg.Argon2MaxConcurrent)
+			if err != nil {
+				return nil, err
+			}
 			store := postgres.New(d.DB)
 			policy := func(failures int) throttle.Policy {
 				return throttle.Policy{MaxFailures: failures, Window: cfg.ThrottleWindow, BaseLock: cfg.ThrottleBaseLock, MaxLock: cfg.ThrottleMaxLock}
 			}
-			api := &httpapi.API{
-				Accounts: &account.Service{
-					Store:  store,
-					Hasher: hasher,
-					Minter: token.NewMinter(keys, cfg.AccessTokenTTL),
-					Throttle: throttle.New(postgres.NewThrottleStore(d.DB), clock.System{},
-						policy(cfg.ThrottleAccountFailures), policy(cfg.ThrottleAddressFailures)),
-					Clock:      clock.System{},
-					RefreshTTL: cfg.RefreshTokenTTL,
-					Log:        d.Log,
-				},
-				Keys: keys,
-				Log:  d.Log,
+			accounts := &account.Service{
+				Store:  store,
+				Hasher: hasher,
+				Minter: token.NewMinter(keys, cfg.AccessTokenTTL),
+				Throttle: throttle.New(postgres.NewThrottleStore(d.DB), d.Clock,
+					policy(cfg.ThrottleAccountFailures), policy(cfg.ThrottleAddressFailures)),
+				Clock:      d.Clock,
+				RefreshTTL: cfg.RefreshTokenTTL,
+				Log:        d.Log,
 			}
-			api.Mount(d.Router, d.Internal, d.Auth)
+			if err := httpapi.Routes(d, httpapi.App{Accounts: accounts, Keys: keys}); err != nil {
+				return nil, err
+			}
 			loader := &token.Loader{Keys: keys, Secret: d.Dapr.Secret, Connected: d.Dapr.Connected(), Interval: cfg.KeyReloadInterval, Log: d.Log}
-			prune := store.Pruner(clock.System{}.Now, time.Hour, cfg.ThrottleWindow+cfg.ThrottleMaxLock, d.Log)
+			prune := store.Pruner(d.Clock.Now, time.Hour, cfg.ThrottleWindow+cfg.ThrottleMaxLock, d.Log)
 			return []service.Worker{loader.Run, prune}, nil
 		},
-	}, stdout)
+	}
 }

@@ -34,17 +34,8 @@ var (
 	// the account exists or not.
 	ErrInvalidCredentials = errors.New("account: invalid credentials")
 	ErrTaken              = errors.New("account: already taken")
-	ErrInvalid            = errors.New("account: invalid input")
 	ErrThrottled          = errors.New("account: too many failed attempts")
 )
-
-// ValidationError lists every invalid field with its message.
-type ValidationError struct{ Fields map[string]string }
-
-func (e *ValidationError) Error() string { return fmt.Sprintf("account: invalid %v", e.Fields) }
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
 // TakenError names the fields (username, email) already in use.
 type TakenError struct{ Fields []string }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 
 	"github.com/lettertomyself/ltm/apps/auth/internal/password"
@@ -74,20 +76,20 @@ type Service struct {
 // Signup creates an account. It does not log the user in: tokens come
 // from Login, so there is one way to get them.
 func (s *Service) Signup(ctx context.Context, username, email, pw string) (Account, error) {
-	errs := map[string]string{}
+	var errs fields.Set
 	username = NormalizeUsername(username)
 	if msg := CheckUsername(username); msg != "" {
-		errs["username"] = msg
+		errs.Add("username", msg)
 	}
 	email, key, msg := NormalizeEmail(email)
 	if msg != "" {
-		errs["email"] = msg
+		errs.Add("email", msg)
 	}
 	if msg := checkPassword(pw, username, email); msg != "" {
-		errs["password"] = msg
+		errs.Add("password", msg)
 	}
-	if len(errs) > 0 {
-		return Account{}, &ValidationError{Fields: errs}
+	if err := errs.Err(); err != nil {
+		return Account{}, err
 	}
 	hash, err := s.Hasher.Hash(ctx, pw)
 	if err != nil {
@@ -214,7 +216,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Pair, error) {
 		return n
 	})
 	if err != nil {
-		if isRefreshRefusal(err) {
+		if token.IsRefusal(err) {
 			if errors.Is(err, token.ErrRefreshReused) {
 				s.Log.WarnContext(ctx, "spent refresh token presented again; its family is revoked")
 			}
@@ -223,11 +225,6 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Pair, error) {
 		return Pair{}, err
 	}
 	return s.pair(userID, next, now)
-}
-
-func isRefreshRefusal(err error) bool {
-	return errors.Is(err, token.ErrRefreshUnknown) || errors.Is(err, token.ErrRefreshExpired) ||
-		errors.Is(err, token.ErrRefreshRevoked) || errors.Is(err, token.ErrRefreshReused)
 }
 
 // Logout revokes the family of the presented refresh token. Unknown
@@ -268,7 +265,7 @@ func (s *Service) reauth(ctx context.Context, userID, pw, field, addr string) (A
 		if err := s.Throttle.Fail(ctx, subject); err != nil {
 			return Account{}, err
 		}
-		return Account{}, &ValidationError{Fields: map[string]string{field: "is not your current password"}}
+		return Account{}, fields.New(field, "is not your current password")
 	}
 	return a, nil
 }
@@ -278,14 +275,14 @@ func (s *Service) reauth(ctx context.Context, userID, pw, field, addr string) (A
 // in again with the new password.
 func (s *Service) ChangePassword(ctx context.Context, userID, current, next, addr string) error {
 	if current == "" {
-		return &ValidationError{Fields: map[string]string{"current_password": "is required"}}
+		return fields.New("current_password", "is required")
 	}
 	a, err := s.reauth(ctx, userID, current, "current_password", addr)
 	if err != nil {
 		return err
 	}
 	if msg := checkPassword(next, a.Username, a.Email); msg != "" {
-		return &ValidationError{Fields: map[string]string{"new_password": msg}}
+		return fields.New("new_password", msg)
 	}
 	hash, err := s.Hasher.Hash(ctx, next)
 	if err != nil {
@@ -297,15 +294,15 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, add
 // ChangeEmail moves the account to a new address and announces it.
 func (s *Service) ChangeEmail(ctx context.Context, userID, pw, email, addr string) error {
 	email, key, msg := NormalizeEmail(email)
-	errs := map[string]string{}
+	var errs fields.Set
 	if msg != "" {
-		errs["email"] = msg
+		errs.Add("email", msg)
 	}
 	if pw == "" {
-		errs["password"] = "is required"
+		errs.Add("password", "is required")
 	}
-	if len(errs) > 0 {
-		return &ValidationError{Fields: errs}
+	if err := errs.Err(); err != nil {
+		return err
 	}
 	a, err := s.reauth(ctx, userID, pw, "password", addr)
 	if err != nil {
@@ -320,7 +317,7 @@ func (s *Service) ChangeEmail(ctx context.Context, userID, pw, email, addr strin
 // Delete removes the account; user.deleted tells every other service.
 func (s *Service) Delete(ctx context.Context, userID, pw, addr string) error {
 	if pw == "" {
-		return &ValidationError{Fields: map[string]string{"password": "is required"}}
+		return fields.New("password", "is required")
 	}
 	a, err := s.reauth(ctx, userID, pw, "password", addr)
 	if err != nil {

@@ -15,20 +15,17 @@ import (
 	"github.com/lettertomyself/ltm/apps/auth/internal/token"
 )
 
-// fail answers err as problem+json. This is the only place that knows
-// which error becomes which status.
-func (a *API) fail(c *gin.Context, err error) {
+// fail answers err as problem+json: auth's own errors here, the shared
+// ones (problems, field errors, anything unexpected) in httpx.Fail.
+func (a *api) fail(c *gin.Context, err error) {
 	var (
 		p         *problem.Problem
-		invalid   *account.ValidationError
 		taken     *account.TakenError
 		throttled *account.ThrottledError
 	)
 	switch {
 	case errors.As(err, &p):
 		httpx.Abort(c, p)
-	case errors.As(err, &invalid):
-		httpx.Abort(c, problem.Validation(invalid.Fields))
 	case errors.As(err, &taken):
 		tp := problem.Typed(http.StatusConflict, "taken", "Already taken.", "Another account already uses this.")
 		tp.Errors = map[string]string{}
@@ -41,7 +38,7 @@ func (a *API) fail(c *gin.Context, err error) {
 		c.Header("Retry-After", strconv.Itoa(secs))
 		httpx.Abort(c, problem.Typed(http.StatusTooManyRequests, "throttled", "Too many failed attempts.",
 			"Too many failed sign-in attempts. Try again in "+strconv.Itoa(secs)+" seconds.").With("retry_after", secs))
-	case errors.Is(err, account.ErrInvalidCredentials) && isRefreshError(err):
+	case errors.Is(err, account.ErrInvalidCredentials) && token.IsRefusal(err):
 		httpx.Abort(c, problem.Typed(http.StatusUnauthorized, "invalid-refresh-token", "Invalid refresh token.",
 			"The refresh token is invalid, expired or revoked. Sign in again."))
 	case errors.Is(err, account.ErrInvalidCredentials):
@@ -51,11 +48,6 @@ func (a *API) fail(c *gin.Context, err error) {
 		c.Header("Retry-After", "5")
 		httpx.Abort(c, problem.New(http.StatusServiceUnavailable, "Sign-in is starting up. Try again in a few seconds."))
 	default:
-		httpx.Fail(c, a.Log, err)
+		httpx.Fail(c, a.log, err)
 	}
-}
-
-func isRefreshError(err error) bool {
-	return errors.Is(err, token.ErrRefreshUnknown) || errors.Is(err, token.ErrRefreshExpired) ||
-		errors.Is(err, token.ErrRefreshRevoked) || errors.Is(err, token.ErrRefreshReused)
 }

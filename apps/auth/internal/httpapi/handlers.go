@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
 
 	"github.com/lettertomyself/ltm/apps/auth/internal/account"
@@ -18,7 +19,7 @@ import (
 // decoder from being fed megabytes.
 const maxBody = 8 << 10
 
-func (a *API) signup(c *gin.Context) {
+func (a *api) signup(c *gin.Context) {
 	var req signupRequest
 	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
 		a.fail(c, err)
@@ -32,7 +33,7 @@ func (a *API) signup(c *gin.Context) {
 	c.JSON(http.StatusCreated, accountResponse{ID: acct.ID.String(), Username: acct.Username, Email: acct.Email})
 }
 
-func (a *API) login(c *gin.Context) {
+func (a *api) login(c *gin.Context) {
 	var req loginRequest
 	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
 		a.fail(c, err)
@@ -50,7 +51,7 @@ func (a *API) login(c *gin.Context) {
 	writeTokens(c, pair)
 }
 
-func (a *API) refresh(c *gin.Context) {
+func (a *api) refresh(c *gin.Context) {
 	var req refreshRequest
 	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
 		a.fail(c, err)
@@ -68,7 +69,7 @@ func (a *API) refresh(c *gin.Context) {
 	writeTokens(c, pair)
 }
 
-func (a *API) logout(c *gin.Context) {
+func (a *api) logout(c *gin.Context) {
 	var req refreshRequest
 	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
 		a.fail(c, err)
@@ -81,7 +82,7 @@ func (a *API) logout(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (a *API) jwks(c *gin.Context) {
+func (a *api) jwks(c *gin.Context) {
 	set, err := a.Keys.JWKS()
 	if err != nil {
 		a.fail(c, err)
@@ -93,7 +94,7 @@ func (a *API) jwks(c *gin.Context) {
 	c.JSON(http.StatusOK, set)
 }
 
-func (a *API) changePassword(c *gin.Context) {
+func (a *api) changePassword(c *gin.Context) {
 	var req changePasswordRequest
 	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
 		a.fail(c, err)
@@ -106,7 +107,7 @@ func (a *API) changePassword(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (a *API) changeEmail(c *gin.Context) {
+func (a *api) changeEmail(c *gin.Context) {
 	var req changeEmailRequest
 	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
 		a.fail(c, err)
@@ -119,7 +120,7 @@ func (a *API) changeEmail(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (a *API) deleteAccount(c *gin.Context) {
+func (a *api) deleteAccount(c *gin.Context) {
 	var req deleteAccountRequest
 	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
 		a.fail(c, err)
@@ -132,7 +133,7 @@ func (a *API) deleteAccount(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (a *API) keysReady(c *gin.Context) {
+func (a *api) keysReady(c *gin.Context) {
 	if !a.Keys.Loaded() {
 		a.fail(c, token.ErrKeysNotLoaded)
 		return
@@ -151,17 +152,14 @@ func writeTokens(c *gin.Context, p account.Pair) {
 }
 
 // required reports the empty fields, all at once.
-func required(fields map[string]string) error {
-	errs := map[string]string{}
-	for name, v := range fields {
+func required(values map[string]string) error {
+	var errs fields.Set
+	for name, v := range values {
 		if strings.TrimSpace(v) == "" {
-			errs[name] = "is required"
+			errs.Add(name, "is required")
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return &account.ValidationError{Fields: errs}
+	return errs.Err()
 }
 
 // clientAddress is the caller's address for throttling: the first hop of

@@ -8,40 +8,44 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/gin-gonic/gin"
-
-	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/auth/internal/account"
 	"github.com/lettertomyself/ltm/apps/auth/internal/token"
 )
 
-// API holds what the handlers need.
-type API struct {
+// App is what the routes call: the account use cases and the keyring
+// whose public half is the JWKS.
+type App struct {
 	Accounts *account.Service
 	Keys     *token.Keyring
-	Log      *slog.Logger
 }
 
-// Mount registers every route of auth-service on r. internal is the
-// platform's /internal group (app API token required); verifier checks
-// access tokens against the service's own keyring.
-func (a *API) Mount(r *gin.Engine, internal *gin.RouterGroup, verifier *authn.Verifier) {
-	api := r.Group("/api/auth")
-	api.POST("/signup", a.signup)
-	api.POST("/login", a.login)
-	api.POST("/refresh", a.refresh)
-	api.POST("/logout", a.logout)
-	api.GET("/jwks", a.jwks)
+// api is the handlers, with their dependencies.
+type api struct {
+	App
+	log *slog.Logger
+}
+
+// Routes mounts auth-service's whole HTTP surface. Access tokens are
+// verified by d.Auth, which main points at auth's own keyring.
+func Routes(d service.Deps, app App) error {
+	a := &api{App: app, log: d.Log}
+	auth := d.Router.Group("/api/auth")
+	auth.POST("/signup", a.signup)
+	auth.POST("/login", a.login)
+	auth.POST("/refresh", a.refresh)
+	auth.POST("/logout", a.logout)
+	auth.GET("/jwks", a.jwks)
 
 	// Until the signing key is loaded no token can be verified: answer 503
 	// (come back soon) rather than 401 (your token is bad).
-	signedIn := api.Group("", a.keysReady, verifier.Require())
+	signedIn := auth.Group("", a.keysReady, d.Auth.Require())
 	signedIn.POST("/password", a.changePassword)
 	signedIn.POST("/email", a.changeEmail)
 	signedIn.DELETE("/account", a.deleteAccount)
 
 	// Other services fetch the keys here, through Dapr invocation.
-	internal.GET(strings.TrimPrefix(service.JWKSPath, "/internal"), a.jwks)
+	d.Internal.GET(strings.TrimPrefix(service.JWKSPath, "/internal"), a.jwks)
+	return nil
 }

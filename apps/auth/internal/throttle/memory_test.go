@@ -5,8 +5,9 @@ import (
 	"sync"
 )
 
-// MemoryStore is a Store in process memory, for tests and tools; services
-// use the Postgres store so state is shared and survives restarts.
+// MemoryStore is a Store in process memory for the Throttler's tests; the
+// service uses the Postgres store, shared by replicas and kept across
+// restarts.
 type MemoryStore struct {
 	mu     sync.Mutex
 	states map[string]State

@@ -48,15 +48,6 @@ func ParseKey(kid, pemText string) (Key, error) {
 	return Key{ID: kid, Private: priv}, nil
 }
 
-// GenerateKey makes a fresh key, for tests and local tools.
-func GenerateKey(kid string) Key {
-	_, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		panic(err) // crypto/rand failing is not recoverable
-	}
-	return Key{ID: kid, Private: priv}
-}
-
 type keySet struct {
 	current  Key
 	previous *Key
@@ -71,13 +62,6 @@ type Keyring struct {
 
 // NewKeyring returns an empty keyring; Set loads it.
 func NewKeyring() *Keyring { return &Keyring{} }
-
-// NewKeyringWith returns a keyring holding current (and previous, if not nil).
-func NewKeyringWith(current Key, previous *Key) *Keyring {
-	k := NewKeyring()
-	k.Set(current, previous)
-	return k
-}
 
 // Set replaces the keys.
 func (k *Keyring) Set(current Key, previous *Key) {

@@ -27,6 +27,13 @@ var (
 	ErrRefreshReused = errors.New("token: refresh token reused")
 )
 
+// IsRefusal reports whether err refuses a refresh token for one of the
+// reasons above (as opposed to failing to check it).
+func IsRefusal(err error) bool {
+	return errors.Is(err, ErrRefreshUnknown) || errors.Is(err, ErrRefreshExpired) ||
+		errors.Is(err, ErrRefreshRevoked) || errors.Is(err, ErrRefreshReused)
+}
+
 // NewRefresh returns a new refresh token and its hash.
 func NewRefresh() (raw string, hash []byte) {
 	b := make([]byte, refreshBytes)

@@ -2,6 +2,7 @@ package token
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -18,11 +19,22 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 )
 
+// generateKey makes a fresh signing key; production keys come from the
+// secret store.
+func generateKey(kid string) Key {
+	_, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		panic(err)
+	}
+	return Key{ID: kid, Private: priv}
+}
+
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func TestAccessTokensVerifyWithThePlatformVerifier(t *testing.T) {
-	current, previous, stranger := GenerateKey("k2"), GenerateKey("k1"), GenerateKey("k2")
-	ring := NewKeyringWith(current, &previous)
+	current, previous, stranger := generateKey("k2"), generateKey("k1"), generateKey("k2")
+	ring := NewKeyring()
+	ring.Set(current, &previous)
 	user := uuid.New()
 
 	signWith := func(k Key, mutate func(*jwt.RegisteredClaims)) string {
@@ -57,7 +69,7 @@ func TestAccessTokensVerifyWithThePlatformVerifier(t *testing.T) {
 		{"minted, expired", minted, t0.Add(16 * time.Minute), false},
 		{"previous key still verifies", signWith(previous, nil), t0, true},
 		{"same kid, wrong key", signWith(stranger, nil), t0, false},
-		{"unknown kid", signWith(GenerateKey("k9"), nil), t0, false},
+		{"unknown kid", signWith(generateKey("k9"), nil), t0, false},
 		{"wrong audience", signWith(current, func(c *jwt.RegisteredClaims) { c.Audience = jwt.ClaimStrings{"someone-else"} }), t0, false},
 		{"wrong issuer", signWith(current, func(c *jwt.RegisteredClaims) { c.Issuer = "evil" }), t0, false},
 		{"subject not a user id", signWith(current, func(c *jwt.RegisteredClaims) { c.Subject = "admin" }), t0, false},
@@ -102,7 +114,7 @@ func TestKeyringBeforeLoading(t *testing.T) {
 	if _, err := ring.JWKS(); !errors.Is(err, ErrKeysNotLoaded) {
 		t.Errorf("JWKS: %v, want ErrKeysNotLoaded", err)
 	}
-	ring.Set(GenerateKey("a"), nil)
+	ring.Set(generateKey("a"), nil)
 	set, err := ring.JWKS()
 	if err != nil || len(set.Keys) != 1 || set.Keys[0].Kid != "a" || set.Keys[0].Alg != "EdDSA" {
 		t.Errorf("JWKS = %+v, %v", set, err)
@@ -156,7 +168,7 @@ func pemOf(t *testing.T, k Key) string {
 }
 
 func TestLoaderReadsCurrentAndPreviousKeys(t *testing.T) {
-	cur, prev := GenerateKey("new"), GenerateKey("old")
+	cur, prev := generateKey("new"), generateKey("old")
 	secrets := map[string]string{SecretSigningKid: "new", SecretSigningKey: pemOf(t, cur)}
 	get := func(_ context.Context, key string) (string, error) {
 		if v, ok := secrets[key]; ok {
