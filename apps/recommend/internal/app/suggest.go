@@ -94,8 +94,8 @@ func (s *Service) askModel(ctx context.Context, userID, day string, mood catalog
 			return
 		}
 		valid := s.validSuggestions(ctx, raw, mood)
-		// Cached even when empty: a model that answers garbage is not
-		// asked again for this mood until tomorrow.
+		// Cached even when nothing passed: a model whose items all break
+		// the rules is not asked again for this mood until tomorrow.
 		if err := s.store.SaveSuggestions(callCtx, userID, day, mood, valid); err != nil {
 			s.log.WarnContext(ctx, "model suggestions not cached", "err", err)
 		}
