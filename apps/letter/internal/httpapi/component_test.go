@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
+	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
@@ -427,5 +428,67 @@ func TestSubscriptions(t *testing.T) {
 	}
 	if items := e.want(e.do("GET", "/api/letters", me, nil), http.StatusOK).body["items"].([]any); len(items) != 0 {
 		t.Errorf("letters left after user.deleted: %v", items)
+	}
+}
+
+// internal calls path as the named app's sidecar would.
+func (e *env) internal(path, app string) response {
+	e.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.url+path, nil)
+	if app != "" {
+		req.Header.Set(authn.CallerAppHeader, app)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+}
+
+func TestInternalRoutesForEmotions(t *testing.T) {
+	e := start(t, testKeys(t))
+	me := uuid.New()
+	// A sealed letter: its text still reaches emotion-ml (the statistics
+	// count it), and nobody else.
+	r := e.want(e.do("POST", "/api/letters", me, map[string]any{"title": "먼 훗날", "content": "그때의 나는 행복할까", "open_date": "2030-01-01"}), http.StatusCreated)
+	id := r.body["id"].(string)
+
+	text := "/internal/letters/" + id + "/text"
+	for _, app := range []string{"", "gateway", "emotion-store-service", "scheduler-service"} {
+		if got := e.internal(text, app); got.status != http.StatusForbidden {
+			t.Errorf("text for %q: %d, want 403", app, got.status)
+		}
+	}
+	got := e.internal(text, "emotion-ml-service")
+	var body struct {
+		Title, Content string
+		WrittenAt      time.Time `json:"written_at"`
+	}
+	if err := json.Unmarshal([]byte(got.raw), &body); got.status != http.StatusOK || err != nil ||
+		body.Title != "먼 훗날" || body.Content != "그때의 나는 행복할까" || !body.WrittenAt.Equal(t0) {
+		t.Errorf("text: %d %s", got.status, got.raw)
+	}
+	if got := e.internal("/internal/letters/"+uuid.NewString()+"/text", "emotion-ml-service"); got.status != http.StatusNotFound ||
+		!strings.Contains(got.raw, "letter-not-found") {
+		t.Errorf("a letter that is gone: %d %s, want 404 letter-not-found", got.status, got.raw)
+	}
+
+	list := "/internal/users/" + me.String() + "/letters"
+	if got := e.internal(list, "emotion-ml-service"); got.status != http.StatusForbidden {
+		t.Errorf("letters for emotion-ml: %d, want 403", got.status)
+	}
+	got = e.internal(list, "emotion-store-service")
+	var written []struct {
+		LetterID  string    `json:"letter_id"`
+		WrittenAt time.Time `json:"written_at"`
+	}
+	if err := json.Unmarshal([]byte(got.raw), &written); got.status != http.StatusOK || err != nil ||
+		len(written) != 1 || written[0].LetterID != id || !written[0].WrittenAt.Equal(t0) {
+		t.Errorf("letters: %d %s", got.status, got.raw)
+	}
+	if got := e.internal("/internal/users/"+uuid.NewString()+"/letters", "emotion-store-service"); got.status != http.StatusOK || got.raw != "[]" {
+		t.Errorf("a user without letters: %d %s, want []", got.status, got.raw)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/problem"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
@@ -24,6 +25,8 @@ type Store interface {
 	Get(ctx context.Context, userID, id uuid.UUID) (letter.Letter, error)
 	List(ctx context.Context, q postgres.Query) ([]letter.Letter, *postgres.Cursor, error)
 	Delete(ctx context.Context, userID, id uuid.UUID) error
+	Text(ctx context.Context, id uuid.UUID) (letter.Letter, error)
+	WrittenBy(ctx context.Context, userID uuid.UUID) ([]postgres.Written, error)
 }
 
 // Timezones tells a writer's IANA zone ("" when unknown).
@@ -220,6 +223,43 @@ func (h *handlers) export(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `attachment; filename="letters-`+now.UTC().Format(time.DateOnly)+`.json"`)
 	c.JSON(http.StatusOK, out)
+}
+
+// text answers a letter's title and content to emotion-ml, sealed or not:
+// the analysis of a sealed letter is kept from its writer until it opens,
+// but the statistics count it. Nothing of it is logged.
+func (h *handlers) text(c *gin.Context) {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		h.fail(c, letter.ErrNotFound)
+		return
+	}
+	l, err := h.store.Text(c, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	snap := l.Snapshot()
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, gin.H{"title": snap.Title, "content": snap.Content, "written_at": snap.CreatedAt.UTC()})
+}
+
+// writtenBy lists a user's letters (ids and times) for a re-analysis.
+func (h *handlers) writtenBy(c *gin.Context) {
+	userID, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		httpx.Abort(c, problem.Validation(map[string]string{"id": "must be a user id (UUID)"}))
+		return
+	}
+	list, err := h.store.WrittenBy(c, userID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if list == nil {
+		list = []postgres.Written{}
+	}
+	c.JSON(http.StatusOK, list)
 }
 
 // zone is the writer's current timezone: their profile's, the default

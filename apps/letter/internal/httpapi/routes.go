@@ -7,6 +7,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -70,6 +71,10 @@ func Setup(o Options) func(service.Deps) ([]service.Worker, error) {
 		letters.GET("/export", api.export) // GET /api/letters/export — everything, as a JSON download
 		letters.GET("/:id", api.get)       // GET /api/letters/{id} — 423 while sealed
 		letters.DELETE("/:id", api.delete) // DELETE /api/letters/{id}
+
+		// Internal, through Dapr only, each for the one app that needs it.
+		d.Internal.GET("/letters/:id/text", authn.RequireCallerApp("emotion-ml-service"), requireKeys(keys), api.text) // title and content, for analysis
+		d.Internal.GET("/users/:id/letters", authn.RequireCallerApp("emotion-store-service"), api.writtenBy)           // [{letter_id, written_at}], for re-analysis
 
 		return workers, nil
 	}

@@ -53,15 +53,15 @@ type Store struct {
 // New returns a store on pool encrypting with keys.
 func New(pool *pgxpool.Pool, keys Keys) *Store { return &Store{pool: pool, keys: keys} }
 
-// createdEvent is letter.created's payload. It carries the text because
-// emotion-ml analyses it; the outbox row lives only until the broker
-// confirms it.
+// createdEvent is letter.created's payload: ids and times only. The text
+// never travels on the broker (where a dead-lettered copy could live
+// forever) nor sits in an outbox row: emotion-ml reads it by invocation
+// (Text), and the scheduler never needed it.
 type createdEvent struct {
-	LetterID uuid.UUID `json:"letter_id"`
-	UserID   uuid.UUID `json:"user_id"`
-	OpenAt   string    `json:"open_at"`
-	Title    string    `json:"title"`
-	Content  string    `json:"content"`
+	LetterID  uuid.UUID `json:"letter_id"`
+	UserID    uuid.UUID `json:"user_id"`
+	OpenAt    string    `json:"open_at"`
+	WrittenAt string    `json:"written_at"`
 }
 
 // deletedEvent is letter.deleted's payload.
@@ -105,7 +105,7 @@ func (s *Store) Create(ctx context.Context, l letter.Letter) error {
 		}
 		_, err = outbox.Enqueue(ctx, tx, TopicCreated, createdEvent{
 			LetterID: snap.ID, UserID: snap.UserID, OpenAt: snap.OpenAt.UTC().Format(time.RFC3339),
-			Title: snap.Title, Content: snap.Content,
+			WrittenAt: snap.CreatedAt.UTC().Format(time.RFC3339Nano),
 		})
 		return err
 	})
@@ -124,6 +124,46 @@ func (s *Store) Get(ctx context.Context, userID, id uuid.UUID) (letter.Letter, e
 		return letter.Letter{}, fmt.Errorf("get letter: %w", err)
 	}
 	return l, nil
+}
+
+// Text is a letter's title and content, decrypted, whoever wrote it, with
+// when it was written: for emotion-ml's analysis only (the route admits no
+// other caller). letter.ErrNotFound when it is gone.
+func (s *Store) Text(ctx context.Context, id uuid.UUID) (letter.Letter, error) {
+	ring, err := s.keys.Keyring()
+	if err != nil {
+		return letter.Letter{}, err
+	}
+	row := s.pool.QueryRow(ctx, `SELECT `+fullColumns+` FROM letters WHERE id = $1`, id)
+	l, err := scan(row, ring, true)
+	if err != nil {
+		return letter.Letter{}, fmt.Errorf("letter text: %w", err)
+	}
+	return l, nil
+}
+
+// Written is one letter of a user as a re-analysis needs it.
+type Written struct {
+	LetterID  uuid.UUID `json:"letter_id"`
+	WrittenAt time.Time `json:"written_at"`
+}
+
+// WrittenBy lists every letter of userID, oldest first, without decrypting
+// anything: emotion-store's re-analysis asks emotion-ml for each.
+func (s *Store) WrittenBy(ctx context.Context, userID uuid.UUID) ([]Written, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, created_at FROM letters WHERE user_id = $1 ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list letters: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Written, error) {
+		var w Written
+		err := r.Scan(&w.LetterID, &w.WrittenAt)
+		return w, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list letters: %w", err)
+	}
+	return out, nil
 }
 
 // Cursor is a position in a user's list: the last letter seen.

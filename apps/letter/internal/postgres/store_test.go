@@ -95,8 +95,11 @@ func TestCreateStoresTheLetterAndItsEventTogether(t *testing.T) {
 	}
 	p := events[0].Payload
 	if p["letter_id"] != l.ID().String() || p["user_id"] != user.String() || p["open_at"] != "2026-03-11T00:00:00Z" ||
-		p["title"] != "내일의 나에게" || p["content"] != "오늘은 비가 왔다." {
-		t.Errorf("letter.created payload = %v", p)
+		p["written_at"] != l.CreatedAt().UTC().Format(time.RFC3339Nano) || len(p) != 4 {
+		t.Errorf("letter.created payload = %v, want exactly letter_id, user_id, open_at, written_at", p)
+	}
+	if raw := string(events[0].Raw); strings.Contains(raw, "비가") || strings.Contains(raw, "내일의") {
+		t.Errorf("letter text in the outbox: %s", raw)
 	}
 
 	// A failed insert (same id again) leaves no event behind.
