@@ -19,20 +19,18 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-	// Distroless images carry no zoneinfo; embedding it keeps every IANA
-	// zone a user may pick loadable.
-	_ "time/tzdata"
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // AppID is user-service's Dapr app id.
 const AppID = "user-service"
 
 // DefaultTimezone is the zone of a user user-service has no profile for
-// (yet): the product's home zone.
-const DefaultTimezone = "Asia/Seoul"
+// (yet); defined once, in wallclock.
+const DefaultTimezone = wallclock.DefaultTimezone
 
 // NotFoundType is the problem type user-service answers for an account
 // without a profile.
@@ -108,10 +106,10 @@ func (c *Client) Zone(ctx context.Context, userID string) (*time.Location, error
 }
 
 func (c *Client) location(ctx context.Context, name string) *time.Location {
-	if name == "" || name == "Local" {
+	if name == "" {
 		return DefaultLocation()
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := wallclock.LoadZone(name)
 	if err != nil {
 		// The two services' zone databases may differ for a while.
 		c.log.WarnContext(ctx, "user timezone unknown here; using the default", "timezone", name, "err", err)
@@ -120,12 +118,5 @@ func (c *Client) location(ctx context.Context, name string) *time.Location {
 	return loc
 }
 
-// DefaultLocation is DefaultTimezone loaded; the zone is embedded, so it
-// always loads.
-func DefaultLocation() *time.Location {
-	loc, err := time.LoadLocation(DefaultTimezone)
-	if err != nil {
-		panic(err) // time/tzdata is linked in: unreachable
-	}
-	return loc
-}
+// DefaultLocation is DefaultTimezone loaded.
+func DefaultLocation() *time.Location { return wallclock.DefaultLocation() }

@@ -4,7 +4,37 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	// Distroless images carry no zoneinfo; embedding it keeps every IANA
+	// zone a user may pick loadable in every service.
+	_ "time/tzdata"
 )
+
+// DefaultTimezone is the zone of a user with no profile (yet), and a new
+// profile's zone: the product is Korean first.
+const DefaultTimezone = "Asia/Seoul"
+
+// DefaultLocation is DefaultTimezone loaded; the zone database is
+// embedded, so it always loads.
+func DefaultLocation() *time.Location {
+	loc, err := time.LoadLocation(DefaultTimezone)
+	if err != nil {
+		panic(err) // time/tzdata is linked in: unreachable
+	}
+	return loc
+}
+
+// LoadZone loads a user's IANA zone. "" and "Local" are refused: the
+// server's own zone is never a user's.
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("%w: timezone %q", ErrFormat, name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: timezone %q: %v", ErrFormat, name, err)
+	}
+	return loc, nil
+}
 
 // ErrFormat marks a date, time of day or weekday that does not parse.
 var ErrFormat = errors.New("not a valid wall-clock value")

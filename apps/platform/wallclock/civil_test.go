@@ -115,3 +115,17 @@ func TestWeekday(t *testing.T) {
 		}
 	}
 }
+
+func TestZones(t *testing.T) {
+	if got := wallclock.DefaultLocation().String(); got != wallclock.DefaultTimezone {
+		t.Errorf("DefaultLocation = %s", got)
+	}
+	for _, bad := range []string{"", "Local", "Mars/Olympus"} {
+		if _, err := wallclock.LoadZone(bad); !errors.Is(err, wallclock.ErrFormat) {
+			t.Errorf("LoadZone(%q) err = %v, want ErrFormat", bad, err)
+		}
+	}
+	if loc, err := wallclock.LoadZone("Europe/London"); err != nil || loc.String() != "Europe/London" {
+		t.Errorf("LoadZone(Europe/London) = %v, %v", loc, err)
+	}
+}
