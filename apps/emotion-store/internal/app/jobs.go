@@ -1,0 +1,235 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/lettertomyself/ltm/apps/emotion-store/internal/emotion"
+)
+
+// JobPolicy tunes re-analysis dispatch.
+type JobPolicy struct {
+	// Concurrency bounds the analyses one job asks for at once (default 4):
+	// emotion-ml is one service shared by every writer.
+	Concurrency int
+	// Attempts per call to letter-service or emotion-ml before the job
+	// fails (default 5), with Backoff doubling between them (default 1s).
+	Attempts int
+	Backoff  time.Duration
+	// Resume is how often jobs left running (by a restart, or a full
+	// queue) are picked up again (default 1 minute).
+	Resume time.Duration
+}
+
+func (p JobPolicy) withDefaults() JobPolicy {
+	if p.Concurrency <= 0 {
+		p.Concurrency = 4
+	}
+	if p.Attempts <= 0 {
+		p.Attempts = 5
+	}
+	if p.Backoff <= 0 {
+		p.Backoff = time.Second
+	}
+	if p.Resume <= 0 {
+		p.Resume = time.Minute
+	}
+	return p
+}
+
+type jobRef struct{ userID, jobID string }
+
+// jobRunner runs each job at most once at a time in this process. Jobs
+// are recorded as running in the store before they are submitted, so
+// anything lost here (a restart, a full queue) is found again by resume.
+type jobRunner struct {
+	s      *Service
+	policy JobPolicy
+	queue  chan jobRef
+
+	mu       sync.Mutex
+	inFlight map[jobRef]bool
+}
+
+func newJobRunner(s *Service, p JobPolicy) *jobRunner {
+	return &jobRunner{s: s, policy: p, queue: make(chan jobRef, 64), inFlight: map[jobRef]bool{}}
+}
+
+func (r *jobRunner) submit(userID, jobID string) {
+	select {
+	case r.queue <- jobRef{userID, jobID}:
+	default:
+		r.s.Log.Warn("re-analysis queue full; the job starts with the next resume", "job_id", jobID)
+	}
+}
+
+func (r *jobRunner) run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	start := func(ref jobRef) {
+		r.mu.Lock()
+		if r.inFlight[ref] {
+			r.mu.Unlock()
+			return
+		}
+		r.inFlight[ref] = true
+		r.mu.Unlock()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				r.mu.Lock()
+				delete(r.inFlight, ref)
+				r.mu.Unlock()
+			}()
+			if err := r.dispatch(ctx, ref); err != nil && ctx.Err() == nil {
+				r.s.Log.Error("re-analysis dispatch failed", "job_id", ref.jobID, "err", err)
+			}
+		}()
+	}
+	resume := func() {
+		running, err := r.s.Store.Running(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.s.Log.Warn("listing running re-analyses failed; trying again later", "err", err)
+			}
+			return
+		}
+		for user, job := range running {
+			start(jobRef{user, job})
+		}
+	}
+	resume()
+	tick := time.NewTicker(r.policy.Resume)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ref := <-r.queue:
+			start(ref)
+		case <-tick.C:
+			resume()
+		}
+	}
+}
+
+// dispatch lists the job's letters (once) and asks emotion-ml to analyse
+// each one whose result has not arrived. Asking twice is harmless:
+// emotion-ml is idempotent per letter and job id, and the record counts a
+// letter once.
+func (r *jobRunner) dispatch(ctx context.Context, ref jobRef) error {
+	s := r.s
+	rec, err := s.Store.Record(ctx, ref.userID)
+	if err != nil {
+		return err
+	}
+	job, err := rec.Job(ref.jobID)
+	if err != nil || job.Status(s.Clock.Now()) != emotion.JobRunning {
+		// Finished, timed out, or purged with its user: nothing to do.
+		return r.closeJob(ctx, ref)
+	}
+	if !job.Listed() {
+		var letters []string
+		err := r.retry(ctx, func() error {
+			var err error
+			letters, err = s.Letters.List(ctx, ref.userID)
+			return err
+		})
+		if err != nil {
+			return r.fail(ctx, ref, fmt.Errorf("list letters: %w", err))
+		}
+		if err := s.Store.Update(ctx, ref.userID, func(rec *emotion.Record) (bool, error) {
+			return rec.SetJobLetters(ref.jobID, letters, s.Clock.Now()), nil
+		}); err != nil {
+			return err
+		}
+		if rec, err = s.Store.Record(ctx, ref.userID); err != nil {
+			return err
+		}
+		if job, err = rec.Job(ref.jobID); err != nil {
+			return r.closeJob(ctx, ref)
+		}
+	}
+	if job.Status(s.Clock.Now()) != emotion.JobRunning {
+		return r.closeJob(ctx, ref)
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.policy.Concurrency)
+	for _, letterID := range job.Pending() {
+		g.Go(func() error {
+			err := r.retry(gctx, func() error { return s.Analyzer.Analyze(gctx, letterID, ref.userID, ref.jobID) })
+			if errors.Is(err, emotion.ErrLetterGone) {
+				return s.Store.Update(gctx, ref.userID, func(rec *emotion.Record) (bool, error) {
+					return rec.DropJobLetter(ref.jobID, letterID, s.Clock.Now()), nil
+				})
+			}
+			if err != nil {
+				return fmt.Errorf("analyze letter %s: %w", letterID, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil // shutting down: the next start resumes the job
+		}
+		return r.fail(ctx, ref, err)
+	}
+	// Dropping letters may have finished the job.
+	rec, err = s.Store.Record(ctx, ref.userID)
+	if err != nil {
+		return err
+	}
+	if j, err := rec.Job(ref.jobID); err != nil || j.Status(s.Clock.Now()) != emotion.JobRunning {
+		return r.closeJob(ctx, ref)
+	}
+	return nil
+}
+
+// fail marks the job failed after a permanent refusal or exhausted
+// retries; while shutting down the job is left for the next start.
+func (r *jobRunner) fail(ctx context.Context, ref jobRef, cause error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	s := r.s
+	if err := s.Store.Update(ctx, ref.userID, func(rec *emotion.Record) (bool, error) {
+		return rec.FailJob(ref.jobID, s.Clock.Now()), nil
+	}); err != nil {
+		return err
+	}
+	if err := r.closeJob(ctx, ref); err != nil {
+		return err
+	}
+	return fmt.Errorf("re-analysis %s failed: %w", ref.jobID, cause)
+}
+
+func (r *jobRunner) closeJob(ctx context.Context, ref jobRef) error {
+	return r.s.Store.SetRunning(ctx, ref.userID, ref.jobID, false)
+}
+
+// retry calls f until it succeeds, fails permanently (or with the letter
+// gone), ctx ends, or the attempts run out.
+func (r *jobRunner) retry(ctx context.Context, f func() error) error {
+	wait := r.policy.Backoff
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = f()
+		if err == nil || isPermanent(err) || errors.Is(err, emotion.ErrLetterGone) || attempt >= r.policy.Attempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
