@@ -173,6 +173,10 @@ func New(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) (_ 
 // health endpoints.
 func (s *Service) Handler() http.Handler { return s.Router }
 
+// Workers are what Run will start: the spec's, then the platform's (outbox
+// relay and inbox pruner, for a service with a database).
+func (s *Service) Workers() []Worker { return s.workers }
+
 // Close releases the sidecar connection and the pool.
 func (s *Service) Close() {
 	if s.Dapr != nil {

@@ -33,6 +33,9 @@ func TestStartBuildsTheServiceAsNewDoes(t *testing.T) {
 			return nil, nil
 		},
 	}, nil)
+	if n := len(srv.Workers()); n != 2 {
+		t.Errorf("%d workers, want the outbox relay and the inbox pruner", n)
+	}
 	if sawClock != clk {
 		t.Error("Deps.Clock is not the spec's clock")
 	}
