@@ -7,10 +7,10 @@ import (
 	"io"
 	"os"
 
-	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
+	"github.com/lettertomyself/ltm/apps/user/internal/events"
 	"github.com/lettertomyself/ltm/apps/user/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/user/internal/postgres"
 )
@@ -33,10 +33,22 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return service.Run(ctx, cfg.Base, service.Spec{
+	return service.Run(ctx, cfg.Base, spec(cfg), stdout)
+}
+
+// spec is user-service as main runs it and as its tests build it.
+func spec(cfg Config) service.Spec {
+	return service.Spec{
 		Name:       "user-service",
 		Database:   &cfg.Database,
 		Migrations: postgres.Migrations(),
-		Setup:      httpapi.Setup(clock.System{}),
-	}, stdout)
+		Setup: func(d service.Deps) ([]service.Worker, error) {
+			store := postgres.New(d.DB)
+			events.New(store, d.Clock).Subscribe(d.Subs)
+			if err := httpapi.Routes(d, httpapi.App{Profiles: store}); err != nil {
+				return nil, err
+			}
+			return []service.Worker{store.PruneTombstones(d.Log)}, nil
+		},
+	}
 }

@@ -16,8 +16,8 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 
-	"github.com/lettertomyself/ltm/apps/user/internal/postgres"
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
 )
 
@@ -28,32 +28,34 @@ const (
 	TopicDeleted      = "user.deleted"
 )
 
-// Store is what the handlers need from storage.
-type Store interface {
-	Create(ctx context.Context, ev postgres.Event, p profile.Profile) (bool, error)
-	ChangeEmail(ctx context.Context, ev postgres.Event, userID uuid.UUID, email string, at time.Time) (bool, error)
-	Purge(ctx context.Context, ev postgres.Event, userID uuid.UUID) (bool, error)
-}
-
 // Handlers turns events into store calls.
 type Handlers struct {
-	store Store
+	store profile.Store
 	clock clock.Clock
 }
 
 // New returns the handlers.
-func New(store Store, c clock.Clock) *Handlers { return &Handlers{store: store, clock: c} }
+func New(store profile.Store, c clock.Clock) *Handlers { return &Handlers{store: store, clock: c} }
+
+// Subscribe lists the topics this service consumes: auth-service's
+// account events (POST /events/<topic>, from the sidecar only).
+func (h *Handlers) Subscribe(subs *daprx.Subscriptions) {
+	subs.Handle(TopicRegistered, h.Registered)
+	subs.Handle(TopicEmailChanged, h.EmailChanged)
+	subs.Handle(TopicDeleted, h.Deleted)
+}
 
 // consumer names the inbox slot of this service's handler for topic.
 func consumer(topic string) string { return "user-service/" + topic }
 
-func ref(e daprx.Event, topic string) (postgres.Event, error) {
-	if e.ID == "" {
+func ref(e daprx.Event, topic string) (delivery.Ref, error) {
+	r, err := delivery.New(consumer(topic), e.ID)
+	if err != nil {
 		// Without an id the inbox cannot dedupe; the writes below are
 		// idempotent anyway, but an id-less CloudEvent is malformed.
-		return postgres.Event{}, daprx.Drop(fmt.Errorf("%s event without an id", topic))
+		return delivery.Ref{}, daprx.Drop(err)
 	}
-	return postgres.Event{Consumer: consumer(topic), ID: e.ID}, nil
+	return r, nil
 }
 
 type registered struct {

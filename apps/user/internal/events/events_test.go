@@ -11,9 +11,9 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 
 	"github.com/lettertomyself/ltm/apps/user/internal/events"
-	"github.com/lettertomyself/ltm/apps/user/internal/postgres"
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
 )
 
@@ -22,17 +22,27 @@ type failingStore struct{ calls int }
 
 var errDown = errors.New("connection refused")
 
-func (f *failingStore) Create(context.Context, postgres.Event, profile.Profile) (bool, error) {
+func (f *failingStore) Get(context.Context, uuid.UUID) (profile.Profile, error) {
+	f.calls++
+	return profile.Profile{}, errDown
+}
+
+func (f *failingStore) Update(context.Context, uuid.UUID, func(profile.Profile) (profile.Profile, error)) (profile.Profile, error) {
+	f.calls++
+	return profile.Profile{}, errDown
+}
+
+func (f *failingStore) Create(context.Context, delivery.Ref, profile.Profile) (bool, error) {
 	f.calls++
 	return false, errDown
 }
 
-func (f *failingStore) ChangeEmail(context.Context, postgres.Event, uuid.UUID, string, time.Time) (bool, error) {
+func (f *failingStore) ChangeEmail(context.Context, delivery.Ref, uuid.UUID, string, time.Time) (bool, error) {
 	f.calls++
 	return false, errDown
 }
 
-func (f *failingStore) Purge(context.Context, postgres.Event, uuid.UUID) (bool, error) {
+func (f *failingStore) Purge(context.Context, delivery.Ref, uuid.UUID) (bool, error) {
 	f.calls++
 	return false, errDown
 }

@@ -2,11 +2,11 @@ package httpapi
 
 import (
 	"errors"
-	"maps"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 
@@ -15,37 +15,35 @@ import (
 
 // fail is the one place errors become problem responses.
 func (h *handlers) fail(c *gin.Context, err error) {
-	var invalid *profile.ValidationError
 	switch {
-	case errors.As(err, &invalid):
-		httpx.Abort(c, problem.Validation(invalid.Fields))
 	case errors.Is(err, profile.ErrNotFound):
 		httpx.Abort(c, problem.Typed(http.StatusNotFound, "profile-not-found", "Profile not found",
 			"There is no profile for this account. A new account's profile appears a moment after signup."))
 	default:
-		// *problem.Problem from decoding passes through; the rest is a 500.
+		// Problems from decoding and field errors are mapped there.
 		httpx.Fail(c, h.log, err)
 	}
 }
 
 // mergeErrors joins request-shape errors with err from the domain: when
-// either has field errors, the result is one *ValidationError with all of
-// them; any other error wins as is.
+// either has field errors, the result is one *fields.Error with all of
+// them (the shape's message first); any other error wins as is.
 func mergeErrors(shape map[string]string, err error) error {
-	var invalid *profile.ValidationError
+	var invalid *fields.Error
 	if err != nil && !errors.As(err, &invalid) {
 		return err
 	}
 	if len(shape) == 0 {
 		return err
 	}
-	all := maps.Clone(shape)
+	var all fields.Set
+	for k, v := range shape {
+		all.Add(k, v)
+	}
 	if invalid != nil {
-		for k, v := range invalid.Fields {
-			if _, ok := all[k]; !ok {
-				all[k] = v
-			}
+		for k, v := range invalid.Fields() {
+			all.Add(k, v)
 		}
 	}
-	return &profile.ValidationError{Fields: all}
+	return all.Err()
 }

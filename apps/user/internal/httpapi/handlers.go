@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 
@@ -14,14 +13,8 @@ import (
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
 )
 
-// Profiles is what the handlers need from storage.
-type Profiles interface {
-	Get(ctx context.Context, userID uuid.UUID) (profile.Profile, error)
-	Update(ctx context.Context, userID uuid.UUID, change func(profile.Profile) (profile.Profile, error)) (profile.Profile, error)
-}
-
 type handlers struct {
-	store Profiles
+	store profile.Store
 	clock clock.Clock
 	log   *slog.Logger
 }
@@ -30,7 +23,7 @@ type handlers struct {
 const maxPatchBytes = 16 << 10
 
 func (h *handlers) getMe(c *gin.Context) {
-	id, ok := h.caller(c)
+	id, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -44,7 +37,7 @@ func (h *handlers) getMe(c *gin.Context) {
 }
 
 func (h *handlers) patchMe(c *gin.Context) {
-	id, ok := h.caller(c)
+	id, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -81,14 +74,4 @@ func (h *handlers) contact(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, toContactDTO(p))
-}
-
-// caller returns the authenticated user's id (Require put it there).
-func (h *handlers) caller(c *gin.Context) (uuid.UUID, bool) {
-	id, err := uuid.Parse(authn.UserID(c.Request.Context()))
-	if err != nil {
-		authn.Unauthorized(c, "Sign in first: this needs an access token.")
-		return uuid.Nil, false
-	}
-	return id, true
 }

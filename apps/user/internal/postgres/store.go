@@ -15,7 +15,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
 )
@@ -36,13 +38,6 @@ type Store struct {
 
 // New returns a store on pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
-
-// Event names one delivered event for the inbox: the consumer claiming it
-// and its CloudEvent id.
-type Event struct {
-	Consumer string
-	ID       string
-}
 
 const columns = `user_id, username, email, nickname, bio, birthday, blog_url, avatar_image_id,
 	timezone, locale, notify_letter_opened, notify_routine_reminder, notify_special_date,
@@ -94,7 +89,7 @@ func (s *Store) Update(ctx context.Context, userID uuid.UUID, change func(profil
 // Create stores p unless the event was applied before, the profile exists
 // already (a republished event can carry a new id), or the account was
 // deleted meanwhile. It reports whether a profile was created.
-func (s *Store) Create(ctx context.Context, ev Event, p profile.Profile) (bool, error) {
+func (s *Store) Create(ctx context.Context, ev delivery.Ref, p profile.Profile) (bool, error) {
 	created := false
 	err := s.apply(ctx, ev, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO profiles (`+columns+`)
@@ -115,7 +110,7 @@ func (s *Store) Create(ctx context.Context, ev Event, p profile.Profile) (bool, 
 
 // ChangeEmail mirrors an email change made in auth-service. A user without
 // a profile changes nothing. It reports whether a profile was changed.
-func (s *Store) ChangeEmail(ctx context.Context, ev Event, userID uuid.UUID, email string, at time.Time) (bool, error) {
+func (s *Store) ChangeEmail(ctx context.Context, ev delivery.Ref, userID uuid.UUID, email string, at time.Time) (bool, error) {
 	changed := false
 	err := s.apply(ctx, ev, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE profiles SET email = $2, updated_at = $3
@@ -132,7 +127,7 @@ func (s *Store) ChangeEmail(ctx context.Context, ev Event, userID uuid.UUID, ema
 // Purge forgets userID: the profile goes, and a tombstone keeps a late
 // registration event from bringing it back. It reports whether a profile
 // was deleted.
-func (s *Store) Purge(ctx context.Context, ev Event, userID uuid.UUID) (bool, error) {
+func (s *Store) Purge(ctx context.Context, ev delivery.Ref, userID uuid.UUID) (bool, error) {
 	deleted := false
 	err := s.apply(ctx, ev, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, userID)
@@ -150,9 +145,9 @@ func (s *Store) Purge(ctx context.Context, ev Event, userID uuid.UUID) (bool, er
 
 // apply runs fn in a transaction that first claims ev in the inbox; an
 // event claimed before is skipped.
-func (s *Store) apply(ctx context.Context, ev Event, fn func(pgx.Tx) error) error {
+func (s *Store) apply(ctx context.Context, ev delivery.Ref, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		fresh, err := inbox.Claim(ctx, tx, ev.Consumer, ev.ID)
+		fresh, err := inbox.Claim(ctx, tx, ev.Consumer(), ev.ID())
 		if err != nil || !fresh {
 			return err
 		}
@@ -197,14 +192,14 @@ func scan(row pgx.Row) (profile.Profile, error) {
 		return profile.Profile{}, err
 	}
 	if birthday != nil {
-		d := profile.DateOf(*birthday)
+		d := wallclock.DateOf(*birthday)
 		p.Birthday = &d
 	}
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return p, nil
 }
 
-func dateArg(d *profile.Date) *time.Time {
+func dateArg(d *wallclock.Date) *time.Time {
 	if d == nil {
 		return nil
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -33,8 +35,9 @@ func newProfile(t *testing.T, username string) profile.Profile {
 	return p
 }
 
-func ev(topic, id string) postgres.Event {
-	return postgres.Event{Consumer: "user-service/" + topic, ID: id}
+func ev(topic, id string) delivery.Ref {
+	r, _ := delivery.New("user-service/"+topic, id)
+	return r
 }
 
 func count(t *testing.T, pool *pgxpool.Pool, userID uuid.UUID) int {
@@ -140,7 +143,7 @@ func TestUpdateRefusedSavesNothing(t *testing.T) {
 	_, err := store.Update(ctx, p.UserID, func(cur profile.Profile) (profile.Profile, error) {
 		return cur.Apply(profile.Patch{Nickname: profile.Some("ok"), Locale: profile.Some("xx")}, t0)
 	})
-	if !errors.Is(err, profile.ErrInvalid) {
+	if !errors.Is(err, fields.ErrInvalid) {
 		t.Fatalf("err = %v, want ErrInvalid", err)
 	}
 	if got, _ := store.Get(ctx, p.UserID); got.Nickname != "minji" {

@@ -6,18 +6,18 @@ package profile
 
 import (
 	"errors"
-	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // Defaults for a new profile: the product is Korean first.
 const (
-	DefaultTimezone = "Asia/Seoul"
+	DefaultTimezone = wallclock.DefaultTimezone
 	DefaultLocale   = "ko"
 )
 
@@ -26,27 +26,7 @@ var (
 	// ErrNotFound: no profile for this user (its registration event has not
 	// arrived yet, or the account is gone).
 	ErrNotFound = errors.New("profile not found")
-	// ErrInvalid: a value broke a rule; see *ValidationError for which.
-	ErrInvalid = errors.New("invalid profile")
 )
-
-// ValidationError lists every broken rule by field name (the JSON name, with
-// dots for nested fields such as notifications.special_date).
-type ValidationError struct {
-	Fields map[string]string
-}
-
-func (e *ValidationError) Error() string {
-	keys := slices.Sorted(maps.Keys(e.Fields))
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+": "+e.Fields[k])
-	}
-	return "invalid profile: " + strings.Join(parts, "; ")
-}
-
-// Is makes errors.Is(err, ErrInvalid) true for any validation error.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
 // Notifications are which mails a person wants.
 type Notifications struct {
@@ -65,7 +45,7 @@ type Profile struct {
 
 	Nickname      string
 	Bio           string
-	Birthday      *Date
+	Birthday      *wallclock.Date
 	BlogURL       string
 	AvatarImageID *uuid.UUID
 	Timezone      string
@@ -78,24 +58,24 @@ type Profile struct {
 
 // New returns the profile a newly registered account starts with.
 func New(userID, username, email string, createdAt time.Time) (Profile, error) {
-	errs := map[string]string{}
+	var errs fields.Set
 	id, err := uuid.Parse(userID)
 	if err != nil || len(userID) != 36 {
-		errs["user_id"] = "must be a UUID"
+		errs.Add("user_id", "must be a UUID")
 	}
 	username = strings.TrimSpace(username)
 	if username == "" {
-		errs["username"] = "is required"
+		errs.Add("username", "is required")
 	}
 	email = strings.TrimSpace(email)
 	if !strings.Contains(email, "@") {
-		errs["email"] = "must be an email address"
+		errs.Add("email", "must be an email address")
 	}
 	if createdAt.IsZero() {
-		errs["created_at"] = "is required"
+		errs.Add("created_at", "is required")
 	}
-	if len(errs) > 0 {
-		return Profile{}, &ValidationError{Fields: errs}
+	if err := errs.Err(); err != nil {
+		return Profile{}, err
 	}
 	// A username is 3–30 characters of a-z 0-9 _ . (auth's rule), so it
 	// always makes a valid nickname; cut it anyway so a rule change in
@@ -120,11 +100,10 @@ func New(userID, username, email string, createdAt time.Time) (Profile, error) {
 
 // Location is the profile's timezone, for "today" and wall-clock times.
 func (p Profile) Location() *time.Location {
-	if loc, err := loadLocation(p.Timezone); err == nil {
+	if loc, err := wallclock.LoadZone(p.Timezone); err == nil {
 		return loc
 	}
-	loc, _ := time.LoadLocation(DefaultTimezone)
-	return loc
+	return wallclock.DefaultLocation()
 }
 
 // Field is one optional member of a Patch: Set says whether the request
@@ -156,31 +135,31 @@ type Patch struct {
 
 // Apply returns p with patch applied at now (for "birthday in the past"
 // and UpdatedAt). Every broken rule is reported at once in a
-// *ValidationError; p itself is never modified.
+// *fields.Error; p itself is never modified.
 func (p Profile) Apply(patch Patch, now time.Time) (Profile, error) {
 	if patch.empty() {
 		return p, nil
 	}
-	errs := map[string]string{}
+	var errs fields.Set
 	next := p
 
 	if patch.Nickname.Set {
 		if v, msg := CheckNickname(patch.Nickname.Value); msg != "" {
-			errs["nickname"] = msg
+			errs.Add("nickname", msg)
 		} else {
 			next.Nickname = v
 		}
 	}
 	if patch.Bio.Set {
 		if v, msg := CheckBio(patch.Bio.Value); msg != "" {
-			errs["bio"] = msg
+			errs.Add("bio", msg)
 		} else {
 			next.Bio = v
 		}
 	}
 	if patch.BlogURL.Set {
 		if v, msg := CheckBlogURL(patch.BlogURL.Value); msg != "" {
-			errs["blog_url"] = msg
+			errs.Add("blog_url", msg)
 		} else {
 			next.BlogURL = v
 		}
@@ -189,21 +168,21 @@ func (p Profile) Apply(patch Patch, now time.Time) (Profile, error) {
 		if patch.AvatarImageID.Value == nil {
 			next.AvatarImageID = nil
 		} else if id, msg := CheckImageID(*patch.AvatarImageID.Value); msg != "" {
-			errs["avatar_image_id"] = msg
+			errs.Add("avatar_image_id", msg)
 		} else {
 			next.AvatarImageID = &id
 		}
 	}
 	if patch.Timezone.Set {
 		if v, msg := CheckTimezone(patch.Timezone.Value); msg != "" {
-			errs["timezone"] = msg
+			errs.Add("timezone", msg)
 		} else {
 			next.Timezone = v
 		}
 	}
 	if patch.Locale.Set {
 		if v, msg := CheckLocale(patch.Locale.Value); msg != "" {
-			errs["locale"] = msg
+			errs.Add("locale", msg)
 		} else {
 			next.Locale = v
 		}
@@ -214,7 +193,7 @@ func (p Profile) Apply(patch Patch, now time.Time) (Profile, error) {
 		if patch.Birthday.Value == nil {
 			next.Birthday = nil
 		} else if d, msg := CheckBirthday(*patch.Birthday.Value, now.In(next.Location())); msg != "" {
-			errs["birthday"] = msg
+			errs.Add("birthday", msg)
 		} else {
 			next.Birthday = &d
 		}
@@ -229,8 +208,8 @@ func (p Profile) Apply(patch Patch, now time.Time) (Profile, error) {
 		next.Notifications.SpecialDate = patch.SpecialDate.Value
 	}
 
-	if len(errs) > 0 {
-		return p, &ValidationError{Fields: errs}
+	if err := errs.Err(); err != nil {
+		return p, err
 	}
 	next.UpdatedAt = now.UTC()
 	return next, nil
@@ -241,33 +220,3 @@ func (patch Patch) empty() bool {
 		patch.AvatarImageID.Set || patch.Timezone.Set || patch.Locale.Set ||
 		patch.LetterOpened.Set || patch.RoutineReminder.Set || patch.SpecialDate.Set)
 }
-
-// Date is a calendar date without a time or zone (a birthday).
-type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
-}
-
-// DateOf returns t's calendar date in t's location.
-func DateOf(t time.Time) Date {
-	y, m, d := t.Date()
-	return Date{y, m, d}
-}
-
-// ParseDate reads YYYY-MM-DD and refuses dates that do not exist.
-func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return Date{}, fmt.Errorf("date %q: %w", s, err)
-	}
-	return DateOf(t), nil
-}
-
-// Time is the date at midnight UTC (how the store hands it to Postgres).
-func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
-
-// Before reports whether d is an earlier day than o.
-func (d Date) Before(o Date) bool { return d.Time().Before(o.Time()) }
-
-func (d Date) String() string { return d.Time().Format(time.DateOnly) }

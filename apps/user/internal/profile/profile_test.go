@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
 )
 
@@ -55,8 +57,8 @@ func TestNewRefusesBadEvents(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := profile.New(tt.id, tt.username, tt.email, tt.created)
-			var ve *profile.ValidationError
-			if !errors.As(err, &ve) || ve.Fields[tt.field] == "" {
+			var ve *fields.Error
+			if !errors.As(err, &ve) || ve.Message(tt.field) == "" {
 				t.Fatalf("err = %v, want a validation error on %s", err, tt.field)
 			}
 		})
@@ -205,16 +207,16 @@ func TestApply(t *testing.T) {
 			before := newProfile(t)
 			got, err := before.Apply(tt.patch, at)
 			if tt.invalid != nil {
-				var ve *profile.ValidationError
-				if !errors.As(err, &ve) || !errors.Is(err, profile.ErrInvalid) {
+				var ve *fields.Error
+				if !errors.As(err, &ve) || !errors.Is(err, fields.ErrInvalid) {
 					t.Fatalf("err = %v, want a validation error", err)
 				}
-				if len(ve.Fields) != len(tt.invalid) {
-					t.Errorf("fields = %v, want exactly %v", ve.Fields, tt.invalid)
+				if len(ve.Fields()) != len(tt.invalid) {
+					t.Errorf("fields = %v, want exactly %v", ve.Fields(), tt.invalid)
 				}
 				for f, want := range tt.invalid {
-					if !strings.Contains(ve.Fields[f], want) {
-						t.Errorf("%s: message %q, want it to mention %q", f, ve.Fields[f], want)
+					if !strings.Contains(ve.Message(f), want) {
+						t.Errorf("%s: message %q, want it to mention %q", f, ve.Message(f), want)
 					}
 				}
 				if got.Nickname != before.Nickname || !got.UpdatedAt.Equal(before.UpdatedAt) {

@@ -5,14 +5,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	// The IANA database is compiled in: a distroless image has no
-	// /usr/share/zoneinfo, and a timezone accepted here must load everywhere.
-	_ "time/tzdata"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // Limits, in Unicode code points (a Korean syllable is one).
@@ -23,7 +22,7 @@ const (
 )
 
 // EarliestBirthday is the first birthday accepted.
-var EarliestBirthday = Date{1900, time.January, 1}
+var EarliestBirthday = wallclock.NewDate(1900, time.January, 1)
 
 // Locales the product speaks.
 var Locales = []string{"ko", "en"}
@@ -97,18 +96,10 @@ func CheckImageID(s string) (uuid.UUID, string) {
 
 // CheckTimezone wants an IANA name such as Asia/Seoul or UTC.
 func CheckTimezone(s string) (string, string) {
-	if _, err := loadLocation(s); err != nil {
+	if _, err := wallclock.LoadZone(s); err != nil {
 		return "", "must be an IANA timezone name, like Asia/Seoul"
 	}
 	return s, ""
-}
-
-func loadLocation(name string) (*time.Location, error) {
-	// "" and "Local" load the server's zone, which is not a person's.
-	if name == "" || name == "Local" {
-		return nil, fmt.Errorf("timezone %q is not a zone name", name)
-	}
-	return time.LoadLocation(name)
 }
 
 // CheckLocale wants ko or en.
@@ -123,16 +114,16 @@ func CheckLocale(s string) (string, string) {
 
 // CheckBirthday wants a real YYYY-MM-DD date from 1900-01-01 up to
 // yesterday, where now is the current time in the person's zone.
-func CheckBirthday(s string, now time.Time) (Date, string) {
-	d, err := ParseDate(s)
+func CheckBirthday(s string, now time.Time) (wallclock.Date, string) {
+	d, err := wallclock.ParseDate(s)
 	if err != nil {
-		return Date{}, "must be a real date as YYYY-MM-DD"
+		return wallclock.Date{}, "must be a real date as YYYY-MM-DD"
 	}
-	if !d.Before(DateOf(now)) {
-		return Date{}, "must be a date in the past"
+	if !d.Before(wallclock.DateOf(now)) {
+		return wallclock.Date{}, "must be a date in the past"
 	}
 	if d.Before(EarliestBirthday) {
-		return Date{}, "must not be before " + EarliestBirthday.String()
+		return wallclock.Date{}, "must not be before " + EarliestBirthday.String()
 	}
 	return d, ""
 }
