@@ -125,7 +125,7 @@ type Analyzer struct {
 	clauseWordsEn                        map[string]bool
 	contrastKo, contrastEn, concessiveEn map[string]bool
 	firstKo, firstEn, thirdEn            map[string]bool
-	thirdKo                              map[string]bool
+	thirdKo, recovery                    map[string]bool
 }
 
 // New parses the embedded lexicon and rules once.
@@ -134,7 +134,7 @@ func New() (*Analyzer, error) {
 	if err := a.load(); err != nil {
 		return nil, err
 	}
-	a.thirdKo = set(a.rules.ThirdPersonKo)
+	a.thirdKo, a.recovery = set(a.rules.ThirdPersonKo), set(a.rules.RecoveryWords)
 	return a, nil
 }
 
@@ -173,7 +173,7 @@ func (a *Analyzer) Analyze(title, content string) Result {
 		text = title + "\n" + content
 	}
 	s := normalize(text)
-	st := state{a: a, s: s, toks: tokenize(s, make([]token, 0, len(s)/4+8))}
+	st := state{a: a, s: s, toks: tokenize(s, make([]token, 0, len(s)/4+8)), pendingContrast: 1}
 	st.run()
 	return st.result()
 }
@@ -185,8 +185,9 @@ type state struct {
 	toks []token
 	cues []cue
 
-	person    int // 0 unknown, 1 the writer, 3 someone else: the subject of the current sentence
-	sentences int
+	person          int // 0 unknown, 1 the writer, 3 someone else: the subject of the current sentence
+	sentences       int
+	pendingContrast float64
 }
 
 func (st *state) text(i int) string { return st.s[st.toks[i].start:st.toks[i].end] }
@@ -197,13 +198,26 @@ func (st *state) sameClause(i, j int, k tokenKind) bool {
 	return j >= 0 && j < len(st.toks) && st.toks[j].kind == k && st.toks[j].clause == st.toks[i].clause
 }
 
+// contrast marks a turn ("but", "지만"): what came before weighs less, once
+// something follows. A turn with nothing after it ("붙을 줄 알았는데.")
+// changes nothing.
 func (st *state) contrast(factor float64) {
-	for i := range st.cues {
-		if st.cues[i].flags&flagContext == 0 {
-			st.cues[i].weight *= factor
-			st.cues[i].flags |= flagContrast
+	st.pendingContrast *= factor
+}
+
+// addEvidence appends a cue that counts for a mood, settling any contrast
+// waiting for it first.
+func (st *state) addEvidence(c cue) {
+	if st.pendingContrast != 1 {
+		for i := range st.cues {
+			if st.cues[i].flags&flagContext == 0 {
+				st.cues[i].weight *= st.pendingContrast
+				st.cues[i].flags |= flagContrast
+			}
 		}
+		st.pendingContrast = 1
 	}
+	st.cues = append(st.cues, c)
 }
 
 func (st *state) run() {
@@ -259,16 +273,21 @@ func (st *state) run() {
 				i++
 				continue
 			}
-			if a.firstEn[w] {
-				st.person = 1
-			} else if a.thirdEn[w] {
-				st.person = 3
+			next := st.matchEn(i)
+			// The subject changes after the words are read: "my friend" is
+			// not someone else's friendship.
+			for k := i; k < next; k++ {
+				if w := st.text(k); a.firstEn[w] {
+					st.person = 1
+				} else if a.thirdEn[w] {
+					st.person = 3
+				}
 			}
-			i = st.matchEn(i)
+			i = next
 		default:
 			if idx, ok := a.symbols[t.key]; ok {
 				e := &a.entries[idx]
-				st.cues = append(st.cues, cue{start: t.start, end: t.end, mood: e.mood, sub: e.sub, weight: e.weight, flags: flagSymbol})
+				st.addEvidence(cue{start: t.start, end: t.end, mood: e.mood, sub: e.sub, weight: e.weight, flags: flagSymbol})
 			}
 			i++
 		}
@@ -397,8 +416,14 @@ func (st *state) addKo(i int, m koMatch) {
 	}
 	// Someone else's feeling: 엄마가 화를 냈다, 슬퍼하셨다, 친구가 무서워했다.
 	reported := e.exp && st.person == 3
+	// 하셨다 honours someone else; 싸웠다며 quotes someone else.
 	for _, h := range a.rules.HonorificKo {
 		if strings.HasPrefix(rest, h) {
+			reported = true
+		}
+	}
+	for _, q := range a.rules.QuoteKo {
+		if strings.HasPrefix(rest, q) {
 			reported = true
 		}
 	}
@@ -412,7 +437,15 @@ func (st *state) addKo(i int, m koMatch) {
 			}
 		}
 	}
-	st.addCue(st.toks[i].start, m.end, e, factor, flags, negated, reported)
+	// 즐거워 보였다: how someone looked, not how the writer felt.
+	if !e.judgment && rest == "" && st.sameClause(last, last+1, tokHangul) {
+		for _, p := range a.rules.AppearanceKo {
+			if strings.HasPrefix(st.text(last+1), p) {
+				reported = true
+			}
+		}
+	}
+	st.addCue(i, st.toks[i].start, m.end, e, factor, flags, negated, reported)
 }
 
 // negatesKo reports whether token j (after the term ending at token last)
@@ -468,7 +501,7 @@ func (st *state) patternsKo(k int) {
 		case "weak_contrast":
 			st.contrast(st.a.rules.WeakContrastFactor)
 		case "cue":
-			st.cues = append(st.cues, cue{start: st.toks[k].start, end: st.toks[k].end, mood: p.mood, sub: p.sub, weight: p.Weight, flags: flagPattern})
+			st.addEvidence(cue{start: st.toks[k].start, end: st.toks[k].end, mood: p.mood, sub: p.sub, weight: p.Weight, flags: flagPattern})
 		}
 	}
 }
@@ -494,7 +527,12 @@ func (st *state) matchEn(i int) int {
 			return i + n
 		}
 		factor, flags, negated := st.modifiersEn(i)
-		st.addCue(st.toks[i].start, end, e, factor, flags, negated, st.person == 3)
+		// "yelled at me", "wasn't my fault": the writer is in the phrase.
+		reported := st.person == 3 && !e.judgment
+		for k := i; k < i+n && reported; k++ {
+			reported = !a.firstEn[st.text(k)]
+		}
+		st.addCue(i, st.toks[i].start, end, e, factor, flags, negated, reported)
 		return i + n
 	}
 	return i + 1
@@ -548,8 +586,27 @@ func (st *state) modifiersEn(i int) (factor float64, flags uint16, negated bool)
 	return factor, flags, negated
 }
 
-// addCue records a lexicon hit after intensity, negation and reporting.
-func (st *state) addCue(start, end int, e *entry, factor float64, flags uint16, negated, reported bool) {
+// recovered reports whether the sentence of token i says the feeling is
+// over ("not sad anymore", "더 이상 슬프지 않아"): a negation that means the
+// writer got better, not merely that the word does not apply.
+func (st *state) recovered(i int) bool {
+	sent := st.toks[i].sent
+	for j := i; j >= 0 && st.toks[j].sent == sent; j-- {
+		if st.a.recovery[st.text(j)] {
+			return true
+		}
+	}
+	for j := i + 1; j < len(st.toks) && st.toks[j].sent == sent; j++ {
+		if st.a.recovery[st.text(j)] {
+			return true
+		}
+	}
+	return false
+}
+
+// addCue records the lexicon hit at token i after intensity, negation and
+// reporting.
+func (st *state) addCue(i, start, end int, e *entry, factor float64, flags uint16, negated, reported bool) {
 	r := &st.a.rules
 	if factor > r.MaxIntensity {
 		factor = r.MaxIntensity
@@ -559,6 +616,10 @@ func (st *state) addCue(start, end int, e *entry, factor float64, flags uint16, 
 		flags |= flagIntensified
 	case factor < 1:
 		flags |= flagDiminished
+	}
+	if negated && factor > 1 {
+		// "not really angry" is less angry, not a stronger opposite.
+		factor = 1
 	}
 	w := e.weight * factor
 	if reported {
@@ -572,10 +633,14 @@ func (st *state) addCue(start, end int, e *entry, factor float64, flags uint16, 
 		if f == nil {
 			return
 		}
-		st.cues = append(st.cues, cue{start: start, end: end, mood: f.mood, sub: f.sub, weight: w * f.factor, flags: flags | flagNegated})
+		w *= f.factor
+		if st.recovered(i) {
+			w *= r.RecoveryFactor
+		}
+		st.addEvidence(cue{start: start, end: end, mood: f.mood, sub: f.sub, weight: w, flags: flags | flagNegated})
 		return
 	}
-	st.cues = append(st.cues, cue{start: start, end: end, mood: e.mood, sub: e.sub, weight: w, flags: flags})
+	st.addEvidence(cue{start: start, end: end, mood: e.mood, sub: e.sub, weight: w, flags: flags})
 }
 
 func (st *state) result() Result {

@@ -92,27 +92,26 @@ func evaluate(a *Analyzer, name string, letters []letter) report {
 func (r report) moodAcc() float64 { return float64(r.moodOK) / float64(r.n) }
 func (r report) subAcc() float64  { return float64(r.subOK) / float64(r.n) }
 
-// table renders the accuracy lines and the mood confusion matrix (rows: the
-// label, columns: the analyzer's answer).
+// table renders the accuracy figures and the mood confusion matrix (rows:
+// the label, columns: the analyzer's answer) in nine lines: benchmark logs
+// are cut after ten.
 func (r report) table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-8s letters %3d  mood %5.1f%%  sub-mood %5.1f%%\n", r.name, r.n, 100*r.moodAcc(), 100*r.subAcc())
+	fmt.Fprintf(&b, "%s: %d letters, mood %.1f%%, sub-mood %.1f%%\n ", r.name, r.n, 100*r.moodAcc(), 100*r.subAcc())
 	for _, lang := range []string{"ko", "en", "mixed"} {
 		if c, ok := r.byLang[lang]; ok {
-			fmt.Fprintf(&b, "  %-6s letters %3d  mood %5.1f%%  sub-mood %5.1f%%\n", lang, c[0], 100*float64(c[1])/float64(c[0]), 100*float64(c[2])/float64(c[0]))
+			fmt.Fprintf(&b, " %s %d: mood %.1f%% sub-mood %.1f%%;", lang, c[0], 100*float64(c[1])/float64(c[0]), 100*float64(c[2])/float64(c[0]))
 		}
 	}
-	fmt.Fprintf(&b, "  %-9s", "label\\got")
+	fmt.Fprintf(&b, "\n  %-9s", "label\\got")
 	for _, m := range moodKeys {
 		fmt.Fprintf(&b, "%8s", m)
 	}
-	b.WriteByte('\n')
 	for i, m := range moodKeys {
-		fmt.Fprintf(&b, "  %-9s", m)
+		fmt.Fprintf(&b, "\n  %-9s", m)
 		for j := range moodKeys {
 			fmt.Fprintf(&b, "%8d", r.confusion[i][j])
 		}
-		b.WriteByte('\n')
 	}
 	return b.String()
 }
@@ -121,7 +120,7 @@ func TestEvaluation(t *testing.T) {
 	a := newAnalyzer(t)
 	tune := evaluate(a, "tune", loadLetters(t, "tune.jsonl"))
 	holdout := evaluate(a, "holdout", loadLetters(t, "holdout.jsonl"))
-	t.Log("\n" + tune.table() + holdout.table())
+	t.Log("\n" + tune.table() + "\n" + holdout.table())
 	// Per-letter misses are shown for the tuning part only, and only when
 	// asked: the held-out part is judged by its figures, never read letter
 	// by letter while tuning.

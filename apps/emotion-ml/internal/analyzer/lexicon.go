@@ -30,6 +30,12 @@ type entry struct {
 	// exp marks a Korean verb whose grammatical subject is the one who feels
 	// (화를 내다, 걱정하다): with someone else as the subject it is reported.
 	exp bool
+	// noun marks a Korean noun that happens to end in 다 (수다): it is not
+	// conjugated.
+	noun bool
+	// judgment marks a word that judges rather than feels (cute, unfair,
+	// annoying): "she is so annoying" is the writer's feeling, not hers.
+	judgment bool
 }
 
 // trieNode is a node of the Korean prefix trie over runes; a space joins the
@@ -109,6 +115,10 @@ type rules struct {
 	ThirdPersonKo      []string          `json:"third_person_ko"`
 	SubjectParticlesKo []string          `json:"subject_particles_ko"`
 	HonorificKo        []string          `json:"honorific_ko"`
+	QuoteKo            []string          `json:"quote_ko"`
+	RecoveryFactor     float64           `json:"recovery_factor"`
+	RecoveryWords      []string          `json:"recovery_words"`
+	AppearanceKo       []string          `json:"appearance_ko"`
 	FirstPersonEn      []string          `json:"first_person_en"`
 	ThirdPersonEn      []string          `json:"third_person_en"`
 	LemmasEn           map[string]string `json:"lemmas_en"`
@@ -187,6 +197,10 @@ func parseLexicon(name string, add func(entry) error) error {
 				switch strings.TrimSpace(fl) {
 				case "exp":
 					e.exp = true
+				case "noun":
+					e.noun = true
+				case "judgment":
+					e.judgment = true
 				case "":
 				default:
 					return fmt.Errorf("%s:%d: unknown flag %q", name, line, fl)
@@ -263,7 +277,11 @@ func (a *Analyzer) load() error {
 	addKo := func(e entry) error {
 		idx := int32(len(a.entries))
 		a.entries = append(a.entries, e)
-		for _, v := range koVariants(e.term) {
+		variants := []string{e.term}
+		if !e.noun {
+			variants = koVariants(e.term)
+		}
+		for _, v := range variants {
 			a.insert(v, idx)
 		}
 		return nil
