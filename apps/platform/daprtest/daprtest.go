@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	dapr "github.com/dapr/go-sdk/client"
 )
 
 // loopback is where the sidecar listens; DAPR_HOST_IP points daprd there
@@ -60,6 +62,18 @@ type Sidecar struct {
 // HTTPEndpoint is the sidecar's HTTP API base, e.g. http://127.0.0.1:41234.
 func (s *Sidecar) HTTPEndpoint() string {
 	return "http://" + net.JoinHostPort(loopback, strconv.Itoa(s.HTTPPort))
+}
+
+// Client is a Go SDK client on the sidecar's gRPC port, closed when the
+// test ends.
+func (s *Sidecar) Client(t testing.TB) dapr.Client {
+	t.Helper()
+	c, err := dapr.NewClientWithAddress(net.JoinHostPort(loopback, strconv.Itoa(s.GRPCPort)))
+	if err != nil {
+		t.Fatalf("daprtest: client: %v", err)
+	}
+	t.Cleanup(c.Close)
+	return c
 }
 
 // Binary returns the path of bin/daprd. When it is missing the test is

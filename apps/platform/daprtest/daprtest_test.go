@@ -1,6 +1,7 @@
 package daprtest_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -39,6 +40,11 @@ func TestStartWithTheRealStateStore(t *testing.T) {
 	}
 	if resp.Header.Get("ETag") == "" {
 		t.Error("no ETag on a state.postgresql v1 read")
+	}
+
+	item, err := s.Client(t).GetState(context.Background(), "emotion-state", "k", nil)
+	if err != nil || item.Etag == "" || len(item.Value) == 0 {
+		t.Errorf("gRPC client: %+v, %v", item, err)
 	}
 }
 
