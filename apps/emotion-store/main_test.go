@@ -20,9 +20,9 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
-	"github.com/lettertomyself/ltm/apps/platform/daprtest"
-	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
+
+	"github.com/lettertomyself/ltm/apps/emotion-store/internal/statestore/statestoretest"
 )
 
 const appToken = "test-app-token"
@@ -109,11 +109,7 @@ func freePort(t *testing.T) int {
 // state goes over the sidecar's gRPC port and its jobs are a worker.)
 func start(t *testing.T, p *fakePeers) *world {
 	t.Helper()
-	sidecar := daprtest.Start(t, daprtest.Options{
-		AppID:      "emotion-store-service",
-		Components: []string{daprtest.RepoFile(t, "components/emotion-state.yaml")},
-		Secrets:    map[string]string{"emotion-state-pg": pgtest.NewURL(t)},
-	})
+	sidecar := statestoretest.Sidecar(t)
 	fake := httptest.NewServer(p)
 	t.Cleanup(fake.Close)
 	clk := clock.NewFake(now)

@@ -6,41 +6,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
-	dapr "github.com/dapr/go-sdk/client"
-
 	"github.com/lettertomyself/ltm/apps/platform/clock"
-	"github.com/lettertomyself/ltm/apps/platform/daprtest"
-	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/app"
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/emotion"
-	"github.com/lettertomyself/ltm/apps/emotion-store/internal/statestore"
+	"github.com/lettertomyself/ltm/apps/emotion-store/internal/statestore/statestoretest"
 )
 
 var now = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-
-// store is the real state store through a real daprd.
-func store(t *testing.T) *statestore.Store {
-	t.Helper()
-	s := daprtest.Start(t, daprtest.Options{
-		AppID:      "emotion-store-service",
-		Components: []string{daprtest.RepoFile(t, "components/emotion-state.yaml")},
-		Secrets:    map[string]string{"emotion-state-pg": pgtest.NewURL(t)},
-	})
-	c, err := dapr.NewClientWithAddress(net.JoinHostPort("127.0.0.1", strconv.Itoa(s.GRPCPort)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return statestore.New(func() (dapr.Client, error) { return c, nil }, statestore.Name)
-}
 
 // letterService and emotionML stand in for the two services a
 // re-analysis calls.
@@ -133,7 +111,7 @@ func status(t *testing.T, svc *app.Service, user, job string) app.JobView {
 }
 
 func TestAJobLeftRunningIsResumedByTheNextProcess(t *testing.T) {
-	st := store(t)
+	st := statestoretest.New(t)
 	ctx := context.Background()
 	// The first process recorded the job, then died before dispatching.
 	first := newService(t, st, letterService{letters: []string{"a", "b"}}, &emotionML{})
@@ -165,7 +143,7 @@ func TestAJobLeftRunningIsResumedByTheNextProcess(t *testing.T) {
 }
 
 func TestAJobDropsLettersThatAreGoneAndRetriesTransientFailures(t *testing.T) {
-	st := store(t)
+	st := statestoretest.New(t)
 	ml := &emotionML{answer: func(letter string, attempt int) error {
 		switch {
 		case letter == "gone":
@@ -209,7 +187,7 @@ func TestAJobFails(t *testing.T) {
 		{"emotion-ml stays down", letterService{letters: []string{"a"}}, func(string, int) error { return errors.New("503") }},
 		{"emotion-ml refuses", letterService{letters: []string{"a"}}, func(string, int) error { return fmt.Errorf("%w: 400", emotion.ErrPermanent) }},
 	}
-	st := store(t)
+	st := statestoretest.New(t)
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc := newService(t, st, tt.letters, &emotionML{answer: tt.answer})
@@ -225,7 +203,7 @@ func TestAJobFails(t *testing.T) {
 }
 
 func TestEventsForAMalformedPayloadArePoison(t *testing.T) {
-	svc := newService(t, store(t), letterService{}, &emotionML{})
+	svc := newService(t, statestoretest.New(t), letterService{}, &emotionML{})
 	ctx := context.Background()
 	for name, err := range map[string]error{
 		"analysis without user":   svc.ApplyAnalysis(ctx, app.Analyzed{LetterID: "l", Mood: "joy", Detailed: "ecstasy", WrittenAt: now, AnalyzedAt: now}),

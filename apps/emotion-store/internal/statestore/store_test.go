@@ -3,39 +3,16 @@ package statestore_test
 import (
 	"context"
 	"fmt"
-	"net"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
-	dapr "github.com/dapr/go-sdk/client"
-
-	"github.com/lettertomyself/ltm/apps/platform/daprtest"
-	"github.com/lettertomyself/ltm/apps/platform/pgtest"
-
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/emotion"
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/statestore"
+	"github.com/lettertomyself/ltm/apps/emotion-store/internal/statestore/statestoretest"
 )
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-
-// newStore starts daprd with the real emotion-state component on a fresh
-// database and returns a store talking to it through the sidecar.
-func newStore(t *testing.T) *statestore.Store {
-	t.Helper()
-	s := daprtest.Start(t, daprtest.Options{
-		AppID:      "emotion-store-service",
-		Components: []string{daprtest.RepoFile(t, "components/emotion-state.yaml")},
-		Secrets:    map[string]string{"emotion-state-pg": pgtest.NewURL(t)},
-	})
-	c, err := dapr.NewClientWithAddress(net.JoinHostPort("127.0.0.1", strconv.Itoa(s.GRPCPort)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return statestore.New(func() (dapr.Client, error) { return c, nil }, statestore.Name)
-}
 
 func analysis(t *testing.T, letter, mood, detailed string, analysed time.Time, job string) emotion.Result {
 	t.Helper()
@@ -64,7 +41,7 @@ func moods(t *testing.T, s *statestore.Store, user string) map[string]emotion.Mo
 }
 
 func TestStoreThroughTheSidecar(t *testing.T) {
-	s := newStore(t)
+	s := statestoretest.New(t)
 	ctx := context.Background()
 
 	t.Run("the same event twice counts once", func(t *testing.T) {
