@@ -44,20 +44,23 @@ func (p JobPolicy) withDefaults() JobPolicy {
 
 type jobRef struct{ userID, jobID string }
 
-// jobRunner runs each job at most once at a time in this process. Jobs
-// are recorded as running in the store before they are submitted, so
-// anything lost here (a restart, a full queue) is found again by resume.
+// jobRunner dispatches each job once per process. Jobs are recorded as
+// running in the store before they are submitted, so anything lost here
+// (a restart, a full queue) is found again by resume.
 type jobRunner struct {
 	s      *Service
 	policy JobPolicy
 	queue  chan jobRef
 
-	mu       sync.Mutex
-	inFlight map[jobRef]bool
+	mu sync.Mutex
+	// seen holds the jobs being dispatched or dispatched already by this
+	// process (then only their results are awaited), so resume does not
+	// ask emotion-ml again every tick.
+	seen map[jobRef]bool
 }
 
 func newJobRunner(s *Service, p JobPolicy) *jobRunner {
-	return &jobRunner{s: s, policy: p, queue: make(chan jobRef, 64), inFlight: map[jobRef]bool{}}
+	return &jobRunner{s: s, policy: p, queue: make(chan jobRef, 64), seen: map[jobRef]bool{}}
 }
 
 func (r *jobRunner) submit(userID, jobID string) {
@@ -73,22 +76,24 @@ func (r *jobRunner) run(ctx context.Context) error {
 	defer wg.Wait()
 	start := func(ref jobRef) {
 		r.mu.Lock()
-		if r.inFlight[ref] {
+		if r.seen[ref] {
 			r.mu.Unlock()
 			return
 		}
-		r.inFlight[ref] = true
+		r.seen[ref] = true
 		r.mu.Unlock()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() {
-				r.mu.Lock()
-				delete(r.inFlight, ref)
-				r.mu.Unlock()
-			}()
-			if err := r.dispatch(ctx, ref); err != nil && ctx.Err() == nil {
+			err := r.dispatch(ctx, ref)
+			if err != nil && ctx.Err() == nil {
 				r.s.Log.Error("re-analysis dispatch failed", "job_id", ref.jobID, "err", err)
+			}
+			if err != nil {
+				// Not dispatched (or closed): the next resume looks again.
+				r.mu.Lock()
+				delete(r.seen, ref)
+				r.mu.Unlock()
 			}
 		}()
 	}
@@ -211,7 +216,11 @@ func (r *jobRunner) fail(ctx context.Context, ref jobRef, cause error) error {
 	return fmt.Errorf("re-analysis %s failed: %w", ref.jobID, cause)
 }
 
+// closeJob takes a job that no longer runs off the running list.
 func (r *jobRunner) closeJob(ctx context.Context, ref jobRef) error {
+	r.mu.Lock()
+	delete(r.seen, ref)
+	r.mu.Unlock()
 	return r.s.Store.SetRunning(ctx, ref.userID, ref.jobID, false)
 }
 
