@@ -55,6 +55,7 @@ type requested struct {
 	Data   struct {
 		LetterID      string `json:"letter_id"`
 		Title         string `json:"title"`
+		WrittenAt     string `json:"written_at"`
 		RoutineID     string `json:"routine_id"`
 		SpecialDateID string `json:"special_date_id"`
 		Name          string `json:"name"`
@@ -70,7 +71,7 @@ func (h *Handlers) Requested(ctx context.Context, e daprx.Event) error {
 		return err
 	}
 	req, err := notify.NewRequest(in.ID, in.UserID, notify.Kind(in.Kind), notify.Data{
-		LetterID: in.Data.LetterID, Title: in.Data.Title,
+		LetterID: in.Data.LetterID, Title: in.Data.Title, WrittenAt: in.Data.WrittenAt,
 		RoutineID: in.Data.RoutineID, SpecialDateID: in.Data.SpecialDateID, Name: in.Data.Name, Date: in.Data.Date,
 	})
 	if err != nil {

@@ -16,8 +16,11 @@ import (
 	"net/url"
 	"strings"
 	texttemplate "text/template"
+	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lettertomyself/ltm/apps/platform/contact"
 
 	"github.com/lettertomyself/ltm/apps/notification/internal/notify"
 )
@@ -96,6 +99,9 @@ func (r *Renderer) Render(req notify.Request, to notify.Contact) (notify.Message
 	switch req.Kind {
 	case notify.LetterOpened:
 		v.Title = fallback(oneLine(req.Data.Title, 200), loc, "제목 없는 편지", "Untitled letter")
+		if req.Data.Title == "" {
+			v.Title = writtenOn(req.Data.WrittenAt, to.Timezone, loc, v.Title)
+		}
 		v.Link = r.base + "/letters"
 		if req.Data.LetterID != "" {
 			v.Link += "/" + url.PathEscape(req.Data.LetterID)
@@ -144,6 +150,24 @@ func oneLine(s string, max int) string {
 		s = strings.TrimSpace(string(rs[:max-1])) + "…"
 	}
 	return s
+}
+
+// writtenOn names a letter by the day it was written, in the reader's zone:
+// the mail never carries the letter's own words.
+func writtenOn(rfc3339, zone, loc, otherwise string) string {
+	at, err := time.Parse(time.RFC3339, rfc3339)
+	if err != nil {
+		return otherwise
+	}
+	z, err := time.LoadLocation(zone)
+	if err != nil || zone == "" {
+		z = contact.DefaultLocation()
+	}
+	at = at.In(z)
+	if loc == "en" {
+		return "the letter you wrote on " + at.Format("January 2, 2006")
+	}
+	return fmt.Sprintf("%d년 %d월 %d일에 쓴 편지", at.Year(), int(at.Month()), at.Day())
 }
 
 func fallback(s, loc, ko, en string) string {

@@ -40,7 +40,8 @@ func (k Kind) Valid() bool {
 // the request's kind are set; a letter's content is never part of it.
 type Data struct {
 	LetterID      string // letter_opened
-	Title         string // letter_opened: the letter's title; routine_reminder: the routine's
+	Title         string // routine_reminder: the routine's (letters travel without their text)
+	WrittenAt     string // letter_opened: when the letter was written, RFC 3339
 	RoutineID     string // routine_reminder
 	SpecialDateID string // special_date
 	Name          string // special_date

@@ -89,13 +89,13 @@ func bad(e daprx.Event, err error) error {
 	return daprx.Drop(fmt.Errorf("event %s on %s: %w", e.ID, e.Topic, err))
 }
 
-// letterCreated has no content field on purpose: the body is never read
-// into this service, let alone stored.
+// letterCreated carries ids and times only: no part of the letter's text
+// travels on the broker or reaches this service.
 type letterCreated struct {
 	LetterID string    `json:"letter_id"`
 	UserID   string    `json:"user_id"`
-	OpenAt   time.Time `json:"open_at"`
-	Title    string    `json:"title"`
+	OpenAt    time.Time `json:"open_at"`
+	WrittenAt time.Time `json:"written_at"`
 }
 
 // LetterCreated schedules the "your letter is open" mail at open_at.
@@ -109,7 +109,7 @@ func (h *Handlers) LetterCreated(ctx context.Context, e daprx.Event) error {
 	if err != nil {
 		return bad(e, err)
 	}
-	it, err := work.NewLetter(letterID, userID, in.OpenAt, in.Title)
+	it, err := work.NewLetter(letterID, userID, in.OpenAt, in.WrittenAt)
 	if err != nil {
 		return bad(e, err)
 	}

@@ -141,7 +141,7 @@ func TestLetterAndRoutineToRequests(t *testing.T) {
 		data  any
 		want  string
 	}{
-		{"letter.created", map[string]any{"letter_id": letter, "user_id": user, "open_at": openAt.Format(time.RFC3339), "title": "hi", "content": "secret words"}, "SUCCESS"},
+		{"letter.created", map[string]any{"letter_id": letter, "user_id": user, "open_at": openAt.Format(time.RFC3339), "written_at": openAt.Add(-time.Hour).Format(time.RFC3339)}, "SUCCESS"},
 		{"routine.upserted", map[string]any{"type": "routine", "id": routine, "user_id": user, "timezone": "Asia/Seoul", "title": "write", "kind": "weekly", "weekday": "mon", "time": "09:01", "updated_at": now.Format(time.RFC3339)}, "SUCCESS"},
 		{"routine.upserted", map[string]any{"type": "special_date", "id": special, "user_id": user, "timezone": "Asia/Seoul", "name": "birthday", "date": "1990-12-08", "yearly": true, "updated_at": now.Format(time.RFC3339)}, "SUCCESS"},
 		// Poison: dropped, never retried.

@@ -61,7 +61,7 @@ func weeklyAt(t *testing.T, wd time.Weekday, hhmm string) schedule.Schedule {
 func addLetter(t *testing.T, s *postgres.Store, userID uuid.UUID, openAt time.Time) uuid.UUID {
 	t.Helper()
 	id := uuid.New()
-	it, err := work.NewLetter(id, userID, openAt, "to me")
+	it, err := work.NewLetter(id, userID, openAt, written)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestLetterIsSentOnceAndMarkedDone(t *testing.T) {
 		t.Fatalf("%d requests, want 1", len(reqs))
 	}
 	r := reqs[0]
-	if r.ID != "letter_opened:"+id.String()+":"+openAt.Format(time.RFC3339) || r.Data["title"] != "to me" || r.Data["open_at"] != openAt.Format(time.RFC3339) {
+	if r.ID != "letter_opened:"+id.String()+":"+openAt.Format(time.RFC3339) || r.Data["written_at"] != written.Format(time.RFC3339) || r.Data["title"] != nil || r.Data["open_at"] != openAt.Format(time.RFC3339) {
 		t.Errorf("request = %+v", r)
 	}
 	if _, hasContent := r.Data["content"]; hasContent {
@@ -263,7 +263,7 @@ func TestLetterIsSentOnceAndMarkedDone(t *testing.T) {
 		t.Errorf("state %s, want done", st)
 	}
 	// A republished letter.created (new event id) does not schedule it again.
-	it, _ := work.NewLetter(id, user, openAt, "to me")
+	it, _ := work.NewLetter(id, user, openAt, written)
 	if _, err := s.ScheduleLetter(ctx, ev(), it); err != nil {
 		t.Fatal(err)
 	}
@@ -399,7 +399,7 @@ func TestLetterDeletedCancels(t *testing.T) {
 	if _, err := s.Cancel(ctx, ev(), work.LetterOpened, early, user, t0.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	it, _ := work.NewLetter(early, user, t0, "late")
+	it, _ := work.NewLetter(early, user, t0, written)
 	if _, err := s.ScheduleLetter(ctx, ev(), it); err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +418,7 @@ func TestRedeliveredEventChangesNothing(t *testing.T) {
 	s, _ := newStore(t)
 	user := uuid.New()
 	e := ev()
-	it, _ := work.NewLetter(uuid.New(), user, t0, "x")
+	it, _ := work.NewLetter(uuid.New(), user, t0, written)
 	first, err := s.ScheduleLetter(ctx, e, it)
 	if err != nil || !first {
 		t.Fatalf("first delivery: %v %v", first, err)
@@ -487,3 +487,6 @@ func TestStatsReportsLag(t *testing.T) {
 		t.Errorf("stats = %+v", st)
 	}
 }
+
+// written is when the test letters were written.
+var written = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)

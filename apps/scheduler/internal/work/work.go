@@ -60,7 +60,9 @@ type Item struct {
 }
 
 // NewLetter is the "your letter is open" work for a letter.
-func NewLetter(letterID, userID uuid.UUID, openAt time.Time, title string) (Item, error) {
+// The mail names the letter by the day it was written (its title is letter
+// text, which stays in letter-service).
+func NewLetter(letterID, userID uuid.UUID, openAt, writtenAt time.Time) (Item, error) {
 	if openAt.IsZero() {
 		return Item{}, fmt.Errorf("%w: letter without open_at", ErrInvalid)
 	}
@@ -69,7 +71,7 @@ func NewLetter(letterID, userID uuid.UUID, openAt time.Time, title string) (Item
 	return Item{
 		Kind: LetterOpened, SourceID: letterID, UserID: userID,
 		DueAt: openAt, Occurrence: occ, State: Pending,
-		Data: map[string]any{"title": title, "open_at": occ},
+		Data: map[string]any{"written_at": writtenAt.UTC().Format(time.RFC3339), "open_at": occ},
 	}, nil
 }
 

@@ -16,7 +16,7 @@ func TestPlan(t *testing.T) {
 	once, _ := schedule.NewSpecialDate(schedule.Date{Year: 2026, Month: 12, Day: 7}, false, seoul)
 	due := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC) // Monday 09:00 Seoul
 	src, user := uuid.New(), uuid.New()
-	letter, _ := work.NewLetter(src, user, due, "t")
+	letter, _ := work.NewLetter(src, user, due, due.Add(-time.Hour))
 	routine := work.Item{Kind: work.RoutineReminder, SourceID: src, UserID: user, DueAt: due, Occurrence: "2026-12-07", Schedule: &monday9, Data: map[string]any{"title": "w"}}
 	special := work.Item{Kind: work.SpecialDate, SourceID: src, UserID: user, DueAt: due, Occurrence: "2026-12-07", Schedule: &once, Data: map[string]any{"name": "n"}}
 	const window = 24 * time.Hour
@@ -62,7 +62,7 @@ func TestPlan(t *testing.T) {
 func TestRequestsNameTheirSource(t *testing.T) {
 	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 	letterID, userID := uuid.New(), uuid.New()
-	letter, err := work.NewLetter(letterID, userID, now.Add(-time.Minute), "a title")
+	letter, err := work.NewLetter(letterID, userID, now.Add(-time.Minute), now.Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
