@@ -92,8 +92,8 @@ func bad(e daprx.Event, err error) error {
 // letterCreated carries ids and times only: no part of the letter's text
 // travels on the broker or reaches this service.
 type letterCreated struct {
-	LetterID string    `json:"letter_id"`
-	UserID   string    `json:"user_id"`
+	LetterID  string    `json:"letter_id"`
+	UserID    string    `json:"user_id"`
 	OpenAt    time.Time `json:"open_at"`
 	WrittenAt time.Time `json:"written_at"`
 }
