@@ -16,6 +16,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/contact"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/emotion"
 )
@@ -106,14 +107,15 @@ func NewProfiles(c *contact.Client) *Profiles { return &Profiles{contacts: c} }
 func (p *Profiles) Profile(ctx context.Context, userID string) (emotion.Profile, error) {
 	c, err := p.contacts.Lookup(ctx, userID)
 	if errors.Is(err, contact.ErrNoProfile) {
-		return emotion.Profile{Location: contact.DefaultLocation(), Locale: emotion.Korean}, nil
+		return emotion.Profile{Location: wallclock.DefaultLocation(), Locale: emotion.Korean}, nil
 	}
 	if err != nil {
 		return emotion.Profile{}, err
 	}
-	loc, err := time.LoadLocation(c.Timezone)
-	if err != nil || c.Timezone == "" {
-		loc = contact.DefaultLocation()
+	loc, err := wallclock.LoadZone(c.Timezone)
+	if err != nil {
+		// The two services' zone databases may differ for a while.
+		loc = wallclock.DefaultLocation()
 	}
 	locale := c.Locale
 	if locale != emotion.English {
