@@ -85,19 +85,21 @@ func (s *Service) askModel(ctx context.Context, userID, day string, mood catalog
 			s.mu.Unlock()
 			close(done)
 		}()
+		// ctx must be the request's own context, not a pooled one (gin's)
+		// that is reused once the answer is written.
 		callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.ModelTimeout)
 		defer cancel()
 		raw, err := s.opts.Suggester.Suggest(callCtx, SuggestRequest{Mood: mood, Types: catalog.Types, Avoid: avoid, Max: 4})
 		if err != nil {
 			// Not cached: the next request asks again.
-			s.log.WarnContext(ctx, "model suggestions failed; answering with the catalog only", "err", err)
+			s.log.WarnContext(callCtx, "model suggestions failed; answering with the catalog only", "err", err)
 			return
 		}
-		valid := s.validSuggestions(ctx, raw, mood)
+		valid := s.validSuggestions(callCtx, raw, mood)
 		// Cached even when nothing passed: a model whose items all break
 		// the rules is not asked again for this mood until tomorrow.
 		if err := s.store.SaveSuggestions(callCtx, userID, day, mood, valid); err != nil {
-			s.log.WarnContext(ctx, "model suggestions not cached", "err", err)
+			s.log.WarnContext(callCtx, "model suggestions not cached", "err", err)
 		}
 		result = valid
 	}()

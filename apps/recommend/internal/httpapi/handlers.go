@@ -94,7 +94,7 @@ func (h *handlers) recommend(c *gin.Context) {
 		httpx.Abort(c, problem.Validation(invalid))
 		return
 	}
-	ans, err := h.svc.Recommend(c, userID, q)
+	ans, err := h.svc.Recommend(c.Request.Context(), userID, q)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -194,7 +194,7 @@ func (h *handlers) setFeedback(c *gin.Context) {
 		httpx.Abort(c, problem.Validation(invalid))
 		return
 	}
-	if err := h.svc.SetFeedback(c, userID, *in.ItemID, f); err != nil {
+	if err := h.svc.SetFeedback(c.Request.Context(), userID, *in.ItemID, f); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -223,7 +223,7 @@ func (h *handlers) listFeedback(c *gin.Context) {
 		httpx.Abort(c, problem.Validation(map[string]string{"lang": langErr}))
 		return
 	}
-	rated, err := h.svc.Feedback(c, userID)
+	rated, err := h.svc.Feedback(c.Request.Context(), userID)
 	if err != nil {
 		h.fail(c, err)
 		return
