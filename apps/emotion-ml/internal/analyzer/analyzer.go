@@ -652,11 +652,28 @@ func (st *state) result() Result {
 		raw[neutral] += a.rules.NeutralPerSentence * float64(st.sentences-1)
 	}
 	for _, c := range st.cues {
-		if c.flags&flagContext == 0 {
-			raw[c.mood] += c.weight
-		}
 		if c.sub >= 0 {
 			subRaw[c.sub] += c.weight
+		}
+	}
+	for _, t := range a.rules.Transfers {
+		if subRaw[t.context] < t.MinContext {
+			continue
+		}
+		for i := range st.cues {
+			c := &st.cues[i]
+			if c.flags&(flagContext|flagNegated) == 0 && (c.sub == t.fromSub && c.sub >= 0 || c.sub < 0 && c.mood == t.fromMood) {
+				if c.sub >= 0 {
+					subRaw[c.sub] -= c.weight
+				}
+				c.mood, c.sub = subMoodOf[t.to], t.to
+				subRaw[t.to] += c.weight
+			}
+		}
+	}
+	for _, c := range st.cues {
+		if c.flags&flagContext == 0 {
+			raw[c.mood] += c.weight
 		}
 	}
 	best := neutral

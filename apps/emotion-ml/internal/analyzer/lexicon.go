@@ -119,12 +119,25 @@ type rules struct {
 	RecoveryFactor     float64           `json:"recovery_factor"`
 	RecoveryWords      []string          `json:"recovery_words"`
 	AppearanceKo       []string          `json:"appearance_ko"`
+	Transfers          []transfer        `json:"transfers"`
 	FirstPersonEn      []string          `json:"first_person_en"`
 	ThirdPersonEn      []string          `json:"third_person_en"`
 	LemmasEn           map[string]string `json:"lemmas_en"`
 	StopwordsEn        []string          `json:"stopwords_en"`
 	Comment            map[string]string `json:"comment"`
 	flips              [len(moodKeys)]*flipRule
+}
+
+// transfer moves a sub-mood's evidence to another sub-mood when the letter
+// is about someone in that relation: excitement with a romantic partner in
+// view is romance, thanks to friends is friendship.
+type transfer struct {
+	From       string  `json:"from"` // a sub-mood, or a mood for its cues without one
+	Context    string  `json:"context"`
+	To         string  `json:"to"`
+	MinContext float64 `json:"min_context"`
+
+	fromMood, fromSub, context, to int
 }
 
 type flipRule struct {
@@ -249,6 +262,17 @@ func (a *Analyzer) load() error {
 		}
 		a.defaultSub[i] = subIndex(s)
 	}
+	for i := range r.Transfers {
+		t := &r.Transfers[i]
+		t.fromMood, t.fromSub = -1, subIndex(t.From)
+		if t.fromSub < 0 {
+			t.fromMood = moodIndex(t.From)
+		}
+		t.context, t.to = subIndex(t.Context), subIndex(t.To)
+		if (t.fromSub < 0 && t.fromMood < 0) || t.context < 0 || t.to < 0 {
+			return fmt.Errorf("rules.json: transfer %s → %s: unknown sub-mood", t.From, t.To)
+		}
+	}
 	for i := range r.PatternsKo {
 		p := &r.PatternsKo[i]
 		p.mood, p.sub = -1, -1
@@ -299,8 +323,10 @@ func (a *Analyzer) load() error {
 	addEn := func(e entry) error {
 		enEntries = append(enEntries, int32(len(a.entries)))
 		a.entries = append(a.entries, e)
-		for _, w := range strings.Fields(e.term) {
-			bases[w] = true
+		// A one-word term is its own base (lovely is not love); words
+		// inside phrases are lemmatised like the text.
+		if !strings.Contains(e.term, " ") {
+			bases[e.term] = true
 		}
 		return nil
 	}
