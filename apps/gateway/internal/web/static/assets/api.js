@@ -83,9 +83,19 @@ export async function restore() {
   }
 }
 
+// loadProfile reads the caller's profile. user-service creates it from the
+// user.registered event, so right after sign-up it may not exist for a
+// moment: a 404 is asked again a few times before it counts.
 export async function loadProfile() {
-  profile = await api("GET", "/api/users/me");
-  return profile;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      profile = await api("GET", "/api/users/me");
+      return profile;
+    } catch (err) {
+      if (err.status !== 404 || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
 }
 
 // request sends one call with the access token; on 401 it refreshes once

@@ -13,8 +13,12 @@ export function h(tag, attrs = {}, ...children) {
     if (v === false || v === null || v === undefined) continue;
     if (k === "text") el.textContent = v;
     else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
-    else if (k === "value" && "value" in el) el.value = v;
-    else if (k === "checked" || k === "selected") el[k] = Boolean(v);
+    // Values and checks are also the defaults, so form.reset() returns to them.
+    else if (k === "value" && "value" in el) {
+      if (el.tagName === "INPUT") el.setAttribute("value", v);
+      el.value = v;
+    } else if (k === "checked") el.defaultChecked = el.checked = Boolean(v);
+    else if (k === "selected") el.defaultSelected = el.selected = Boolean(v);
     else el.setAttribute(k, v === true ? "" : String(v));
   }
   append(el, children);

@@ -87,7 +87,7 @@ export function mePage() {
     new MutationObserver(() => (emptyState.hidden = list.children.length > 0)).observe(list, { childList: true });
     recs.replaceChildren(
       res.mood ? h("p", { class: "meta", id: "rec-because", "data-mood": res.mood, text: t("me.recsFor", { mood: moodLabel(res.mood) }) }) : null,
-      typeof res.because === "string" && res.because ? h("p", { class: "meta", text: res.because }) : null,
+      t.has(`me.because.${res.because}`) ? h("p", { class: "meta", id: "rec-reason", "data-because": res.because, text: t(`me.because.${res.because}`) }) : null,
       list, emptyState);
   }
 
@@ -167,16 +167,12 @@ async function countLetters() {
   return n;
 }
 
-// likedItems is the ids the caller liked, read from GET
-// /api/recommendations/feedback whichever list shape it answers.
+// likedItems is the ids the caller liked (GET /api/recommendations/feedback
+// answers {items: [{id, …, feedback}]}).
 async function likedItems() {
   try {
     const fb = await api("GET", "/api/recommendations/feedback");
-    const liked = new Set();
-    const list = Array.isArray(fb) ? fb : fb.items || [];
-    for (const f of list) if (f.feedback === "like") liked.add(f.item_id);
-    for (const id of fb.likes || []) liked.add(typeof id === "string" ? id : id.item_id || id.id);
-    return liked;
+    return new Set((fb.items || []).filter((f) => f.feedback === "like").map((f) => f.id));
   } catch {
     return new Set(); // likes are a nicety here; the list still works
   }
