@@ -56,10 +56,11 @@ func Routes(d service.Deps, o Options) error {
 	// service invocation: proof the mesh is whole.
 	d.Router.GET("/healthz/services", servicesHealth(d.Dapr.HTTPEndpoint(), proxy.Services))
 
-	// The web client.
-	d.Router.GET("/", gin.WrapH(web.Handler()))
-	d.Router.GET("/assets/*file", gin.WrapH(web.Handler()))
-	d.Router.HEAD("/", gin.WrapH(web.Handler()))
+	// The web client answers every path not routed above: its pages
+	// (/, /signup, /login, /write, /letters, /letters/{id}, /routines, /me,
+	// /settings, /notifications) with the app shell, /assets/* and
+	// /fonts/*, and any other path with its 404 page (see internal/web).
+	d.Router.NoRoute(gin.WrapH(web.Handler()))
 	return nil
 }
 
