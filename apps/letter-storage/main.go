@@ -11,6 +11,8 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
+	"github.com/lettertomyself/ltm/apps/letter-storage/internal/blob"
+	"github.com/lettertomyself/ltm/apps/letter-storage/internal/events"
 	"github.com/lettertomyself/ltm/apps/letter-storage/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/letter-storage/internal/image"
 	"github.com/lettertomyself/ltm/apps/letter-storage/internal/postgres"
@@ -47,14 +49,27 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if cfg.MaxImageBytes <= 0 || cfg.UnattachedTTL <= 0 {
 		return fmt.Errorf("configuration: MAX_IMAGE_BYTES and UNATTACHED_TTL must be positive")
 	}
-	return service.Run(ctx, cfg.Base, service.Spec{
+	return service.Run(ctx, cfg.Base, spec(cfg), stdout)
+}
+
+// spec is letter-storage-service as main runs it and as its tests build it.
+func spec(cfg Config) service.Spec {
+	return service.Spec{
 		Name:       "letter-storage-service",
 		Database:   &cfg.Database,
 		Migrations: postgres.Migrations(),
-		Setup: httpapi.Setup(httpapi.Options{
-			Limits:        image.Limits{MaxBytes: cfg.MaxImageBytes, QuotaImages: cfg.QuotaImages, QuotaBytes: cfg.QuotaBytes},
-			Binding:       cfg.ImagesBinding,
-			UnattachedTTL: cfg.UnattachedTTL,
-		}),
-	}, stdout)
+		Setup: func(d service.Deps) ([]service.Worker, error) {
+			images := image.NewService(
+				postgres.New(d.DB),
+				blob.New(d.Dapr.HTTPEndpoint(), cfg.ImagesBinding, cfg.MaxImageBytes),
+				image.Options{
+					Limits:        image.Limits{MaxBytes: cfg.MaxImageBytes, QuotaImages: cfg.QuotaImages, QuotaBytes: cfg.QuotaBytes},
+					UnattachedTTL: cfg.UnattachedTTL, Clock: d.Clock, Log: d.Log,
+				},
+			)
+			// letter.deleted, user.deleted → purge images and their objects.
+			events.Register(d.Subs, images)
+			return nil, httpapi.Routes(d, httpapi.App{Images: images})
+		},
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 )
 
 // Store keeps image metadata. Implementations: postgres.Store.
@@ -46,11 +47,8 @@ type Selection struct {
 	// progress, another replica's sweep) for later.
 	SkipLocked bool
 	// Claim, when set, dedupes an event inside the same transaction.
-	Claim *Claim
+	Claim *delivery.Ref
 }
-
-// Claim names an event consumed by the purge.
-type Claim struct{ Consumer, EventID string }
 
 // Blobs keeps the bytes. Implementations: blob.Binding.
 type Blobs interface {
@@ -193,7 +191,11 @@ func (s *Service) Detach(ctx context.Context, letterID string) error {
 func (s *Service) PurgeLetter(ctx context.Context, letterID, eventID string) error {
 	sel := Selection{LetterID: letterID}
 	if eventID != "" {
-		sel.Claim = &Claim{Consumer: "letter-storage.letter-deleted", EventID: eventID}
+		ref, err := delivery.New("letter-storage.letter-deleted", eventID)
+		if err != nil {
+			return err
+		}
+		sel.Claim = &ref
 	}
 	_, err := s.store.Purge(ctx, sel, s.removeObjects)
 	return err

@@ -148,7 +148,7 @@ func (s *Store) Purge(ctx context.Context, sel image.Selection, remove func(cont
 	n := 0
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if sel.Claim != nil {
-			fresh, err := inbox.Claim(ctx, tx, sel.Claim.Consumer, sel.Claim.EventID)
+			fresh, err := inbox.Claim(ctx, tx, sel.Claim.Consumer(), sel.Claim.ID())
 			if err != nil || !fresh {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -243,7 +244,8 @@ func TestPurgeLetterAndUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	nop := func(context.Context, []image.Image) error { return nil }
-	claim := &image.Claim{Consumer: "test", EventID: "ev-1"}
+	ref, _ := delivery.New("test", "ev-1")
+	claim := &ref
 
 	n, err := s.Purge(ctx, image.Selection{LetterID: letter, Claim: claim}, nop)
 	if err != nil || n != 2 {
