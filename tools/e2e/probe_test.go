@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -17,9 +18,14 @@ type probe struct {
 	srv  *http.Server
 	port int
 
-	mu       sync.Mutex
-	received map[string]int // nonce → deliveries
+	mu        sync.Mutex
+	received  map[string]int // nonce → deliveries
+	overheard []string       // every letter.* and emotion.* event body, as delivered
 }
+
+// overheardTopics are the product's events the probe listens to as one
+// more subscriber, so tests can see exactly what crosses the broker.
+var overheardTopics = []string{"letter.created", "letter.deleted", "emotion.analyzed"}
 
 const probeTopic = "e2e.roundtrip"
 
@@ -32,7 +38,18 @@ func startProbe() (*probe, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /dapr/config", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("{}")) })
 	mux.HandleFunc("GET /dapr/subscribe", func(w http.ResponseWriter, r *http.Request) {
-		_ = json.NewEncoder(w).Encode([]map[string]string{{"pubsubname": "pubsub", "topic": probeTopic, "route": "/events/roundtrip"}})
+		subs := []map[string]string{{"pubsubname": "pubsub", "topic": probeTopic, "route": "/events/roundtrip"}}
+		for _, t := range overheardTopics {
+			subs = append(subs, map[string]string{"pubsubname": "pubsub", "topic": t, "route": "/events/overheard"})
+		}
+		_ = json.NewEncoder(w).Encode(subs)
+	})
+	mux.HandleFunc("POST /events/overheard", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		p.mu.Lock()
+		p.overheard = append(p.overheard, string(body))
+		p.mu.Unlock()
+		_, _ = w.Write([]byte(`{"status":"SUCCESS"}`))
 	})
 	mux.HandleFunc("POST /events/roundtrip", func(w http.ResponseWriter, r *http.Request) {
 		var ev struct {
@@ -59,6 +76,13 @@ func (p *probe) deliveries(nonce string) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.received[nonce]
+}
+
+// heard returns every overheard event body so far.
+func (p *probe) heard() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.overheard...)
 }
 
 func (p *probe) close() { _ = p.srv.Close() }
