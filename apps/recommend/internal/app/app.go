@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/recommend"
@@ -36,17 +37,12 @@ func ParseFeedback(s string) (Feedback, error) {
 	case Like, Dislike, None:
 		return f, nil
 	}
-	return "", ErrBadFeedback
+	return "", fields.New("feedback", "must be like, dislike or none")
 }
 
-// Sentinel errors the HTTP layer maps to problems.
-var (
-	// ErrUnknownItem: no catalog item (nor model suggestion shown to the
-	// caller) has this id.
-	ErrUnknownItem = errors.New("unknown item")
-	// ErrBadFeedback: feedback is not like, dislike or none.
-	ErrBadFeedback = errors.New("feedback must be like, dislike or none")
-)
+// ErrUnknownItem: no catalog item (nor model suggestion of the caller's
+// day) has this id.
+var ErrUnknownItem = errors.New("unknown item")
 
 // FeedbackEntry is one stored feedback. Item is kept only for model
 // suggestions, which the catalog cannot look up later.
@@ -209,6 +205,9 @@ func (s *Service) recentMood(ctx context.Context, userID string) (catalog.Mood, 
 // SetFeedback records f on itemID for userID; None forgets it. A model
 // suggestion can be rated only while it is among the caller's cached ones.
 func (s *Service) SetFeedback(ctx context.Context, userID, itemID string, f Feedback) error {
+	if _, err := ParseFeedback(string(f)); err != nil {
+		return err
+	}
 	e := FeedbackEntry{ItemID: itemID, Feedback: f, At: s.clock.Now()}
 	if _, ok := s.catalog.Item(itemID); !ok {
 		if !strings.HasPrefix(itemID, ModelIDPrefix) {

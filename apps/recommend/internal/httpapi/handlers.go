@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 
@@ -70,28 +71,25 @@ func (h *handlers) recommend(c *gin.Context) {
 		authn.Unauthorized(c, "Sign in first: this needs an access token.")
 		return
 	}
-	invalid := map[string]string{}
+	var invalid fields.Set
 	q := app.Query{PerType: recommend.DefaultLimit}
 	if raw, ok := c.GetQuery("types"); ok {
 		types, err := parseTypes(raw)
 		if err != nil {
-			invalid["types"] = err.Error()
+			invalid.Add("types", err.Error())
 		}
 		q.Types = types
 	}
 	if raw, ok := c.GetQuery("limit"); ok {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > recommend.MaxLimit {
-			invalid["limit"] = "must be a whole number from 1 to " + strconv.Itoa(recommend.MaxLimit)
+			invalid.Add("limit", "must be a whole number from 1 to "+strconv.Itoa(recommend.MaxLimit))
 		}
 		q.PerType = n
 	}
-	lang, langErr := callerLang(c)
-	if langErr != "" {
-		invalid["lang"] = langErr
-	}
-	if len(invalid) > 0 {
-		httpx.Abort(c, problem.Validation(invalid))
+	lang := callerLang(c, &invalid)
+	if err := invalid.Err(); err != nil {
+		h.fail(c, err)
 		return
 	}
 	ans, err := h.svc.Recommend(c.Request.Context(), userID, q)
@@ -133,25 +131,24 @@ var supported = []language.Tag{language.Korean, language.English}
 var matcher = language.NewMatcher(supported)
 
 // callerLang is ?lang= (ko or en) when given, else the best match of
-// Accept-Language, else Korean. The second result is a field error.
-func callerLang(c *gin.Context) (string, string) {
+// Accept-Language, else Korean. A bad lang is added to invalid.
+func callerLang(c *gin.Context, invalid *fields.Set) string {
 	if raw, ok := c.GetQuery("lang"); ok {
-		switch raw {
-		case "ko", "en":
-			return raw, ""
+		if raw != "ko" && raw != "en" {
+			invalid.Add("lang", "must be ko or en")
 		}
-		return "", "must be ko or en"
+		return raw
 	}
 	tags, _, err := language.ParseAcceptLanguage(c.GetHeader("Accept-Language"))
 	if err != nil || len(tags) == 0 {
-		return "ko", ""
+		return "ko"
 	}
 	_, i, conf := matcher.Match(tags...)
 	if conf == language.No {
-		return "ko", ""
+		return "ko"
 	}
 	base, _ := supported[i].Base()
-	return base.String(), ""
+	return base.String()
 }
 
 type feedbackIn struct {
@@ -175,26 +172,23 @@ func (h *handlers) setFeedback(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	invalid := map[string]string{}
+	var invalid fields.Set
 	switch {
 	case in.ItemID == nil || strings.TrimSpace(*in.ItemID) == "":
-		invalid["item_id"] = "is required"
+		invalid.Add("item_id", "is required")
 	case len(*in.ItemID) > maxItemIDLen:
-		invalid["item_id"] = "is too long"
+		invalid.Add("item_id", "is too long")
 	}
-	var f app.Feedback
 	if in.Feedback == nil {
-		invalid["feedback"] = "is required: like, dislike or none"
-	} else if parsed, err := app.ParseFeedback(*in.Feedback); err != nil {
-		invalid["feedback"] = "must be like, dislike or none"
-	} else {
-		f = parsed
+		invalid.Add("feedback", "is required: like, dislike or none")
+	} else if _, err := app.ParseFeedback(*in.Feedback); err != nil {
+		invalid.Add("feedback", "must be like, dislike or none")
 	}
-	if len(invalid) > 0 {
-		httpx.Abort(c, problem.Validation(invalid))
+	if err := invalid.Err(); err != nil {
+		h.fail(c, err)
 		return
 	}
-	if err := h.svc.SetFeedback(c.Request.Context(), userID, *in.ItemID, f); err != nil {
+	if err := h.svc.SetFeedback(c.Request.Context(), userID, *in.ItemID, app.Feedback(*in.Feedback)); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -218,9 +212,10 @@ func (h *handlers) listFeedback(c *gin.Context) {
 		authn.Unauthorized(c, "Sign in first: this needs an access token.")
 		return
 	}
-	lang, langErr := callerLang(c)
-	if langErr != "" {
-		httpx.Abort(c, problem.Validation(map[string]string{"lang": langErr}))
+	var invalid fields.Set
+	lang := callerLang(c, &invalid)
+	if err := invalid.Err(); err != nil {
+		h.fail(c, err)
 		return
 	}
 	rated, err := h.svc.Feedback(c.Request.Context(), userID)
@@ -243,10 +238,9 @@ func (h *handlers) fail(c *gin.Context, err error) {
 	case errors.Is(err, app.ErrUnknownItem):
 		httpx.Abort(c, problem.Typed(http.StatusNotFound, "recommendation-item-not-found", "Unknown item",
 			"No recommendation has this item_id."))
-	case errors.Is(err, app.ErrBadFeedback):
-		httpx.Abort(c, problem.Validation(map[string]string{"feedback": "must be like, dislike or none"}))
 	default:
-		// *problem.Problem from decoding passes through; the rest is a 500.
+		// *problem.Problem from decoding and *fields.Error pass through as
+		// themselves; the rest is a 500.
 		httpx.Fail(c, h.log, err)
 	}
 }
