@@ -483,6 +483,16 @@ func (st *state) negatesKo(last, j int) bool {
 // (슬펐지만), regret (말걸, 했더라면), fear (실수할까 봐).
 func (st *state) patternsKo(k int) {
 	w := st.text(k)
+	// -ㄹ걸 (말걸, 드릴걸, 아껴 쓸걸): "I should have"; the syllable before
+	// 걸 carries the ㄹ of the future modifier.
+	if head, ok := strings.CutSuffix(w, "걸"); ok && head != "" {
+		if r, _ := utf8.DecodeLastRuneInString(head); isSyllable(r) {
+			if _, _, f := decompose(r); f == finalL {
+				p := &st.a.rules.RegretEndingKo
+				st.addEvidence(cue{start: st.toks[k].start, end: st.toks[k].end, mood: p.mood, sub: p.sub, weight: p.Weight, flags: flagPattern})
+			}
+		}
+	}
 	for pi := range st.a.rules.PatternsKo {
 		p := &st.a.rules.PatternsKo[pi]
 		if p.End {
@@ -526,7 +536,7 @@ func (st *state) matchEn(i int) int {
 			st.cues = append(st.cues, cue{start: st.toks[i].start, end: end, mood: e.mood, sub: e.sub, weight: e.weight, flags: flagContext})
 			return i + n
 		}
-		factor, flags, negated := st.modifiersEn(i)
+		factor, flags, negated := st.modifiersEn(i, i+n)
 		// "yelled at me", "wasn't my fault": the writer is in the phrase.
 		reported := st.person == 3 && !e.judgment
 		for k := i; k < i+n && reported; k++ {
@@ -546,12 +556,18 @@ func (st *state) lemmaAt(i int) string {
 	return w
 }
 
-// modifiersEn looks back from an English term at token i, within its clause,
+// modifiersEn looks back from an English term at tokens [i, end), within its clause,
 // for intensifiers, diminishers and negators ("not", "never", "don't").
-func (st *state) modifiersEn(i int) (factor float64, flags uint16, negated bool) {
+func (st *state) modifiersEn(i, end int) (factor float64, flags uint16, negated bool) {
 	a := st.a
 	factor = 1
 	emphasis := false
+	// "never felt so long": the emphasis may sit inside the phrase itself.
+	for k := i; k < end; k++ {
+		if a.emphasisEn[st.text(k)] {
+			emphasis = true
+		}
+	}
 	for j := i - 1; j >= i-3 && st.sameClause(i, j, tokLatin); j-- {
 		w := st.text(j)
 		if a.clauseWordsEn[w] {

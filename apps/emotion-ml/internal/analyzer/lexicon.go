@@ -120,6 +120,7 @@ type rules struct {
 	RecoveryWords      []string          `json:"recovery_words"`
 	AppearanceKo       []string          `json:"appearance_ko"`
 	Transfers          []transfer        `json:"transfers"`
+	RegretEndingKo     koPattern         `json:"regret_ending_ko"`
 	FirstPersonEn      []string          `json:"first_person_en"`
 	ThirdPersonEn      []string          `json:"third_person_en"`
 	LemmasEn           map[string]string `json:"lemmas_en"`
@@ -261,6 +262,11 @@ func (a *Analyzer) load() error {
 			return fmt.Errorf("rules.json: default_sub for %s missing or wrong", moodKeys[i])
 		}
 		a.defaultSub[i] = subIndex(s)
+	}
+	re := &r.RegretEndingKo
+	re.Effect, re.mood, re.sub = "cue", moodIndex(re.Mood), subIndex(re.Sub)
+	if re.mood < 0 || re.sub < 0 || subMoodOf[re.sub] != re.mood {
+		return fmt.Errorf("rules.json: regret_ending_ko: bad mood or sub-mood")
 	}
 	for i := range r.Transfers {
 		t := &r.Transfers[i]
