@@ -638,6 +638,9 @@ func (st *state) addCue(i, start, end int, e *entry, factor float64, flags uint1
 		factor = 1
 	}
 	w := e.weight * factor
+	if st.toks[i].exclaim {
+		w *= r.ExclaimFactor
+	}
 	if reported {
 		w *= r.ReportedFactor
 		flags |= flagReported
@@ -672,8 +675,14 @@ func (st *state) result() Result {
 			subRaw[c.sub] += c.weight
 		}
 	}
+	var moodEvidence [len(moodKeys)]bool
+	for _, c := range st.cues {
+		if c.flags&(flagContext|flagNegated) == 0 {
+			moodEvidence[c.mood] = true
+		}
+	}
 	for _, t := range a.rules.Transfers {
-		if subRaw[t.context] < t.MinContext {
+		if subRaw[t.context] < t.MinContext || !moodEvidence[subMoodOf[t.to]] {
 			continue
 		}
 		for i := range st.cues {

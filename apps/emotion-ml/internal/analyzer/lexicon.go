@@ -92,6 +92,7 @@ type rules struct {
 	NegationFlip       map[string]flip   `json:"negation_flip"`
 	ReportedFactor     float64           `json:"reported_factor"`
 	ContrastFactor     float64           `json:"contrast_factor"`
+	ExclaimFactor      float64           `json:"exclaim_factor"`
 	WeakContrastFactor float64           `json:"weak_contrast_factor"`
 	MaxIntensity       float64           `json:"max_intensity"`
 	EmphasisFactor     float64           `json:"emphasis_factor"`
@@ -130,8 +131,9 @@ type rules struct {
 }
 
 // transfer moves a sub-mood's evidence to another sub-mood when the letter
-// is about someone in that relation: excitement with a romantic partner in
-// view is romance, thanks to friends is friendship.
+// is about someone in that relation and already says a feeling of the
+// target's mood: excitement with a partner in view and a word of love is
+// romance, thanks to friends is friendship.
 type transfer struct {
 	From       string  `json:"from"` // a sub-mood, or a mood for its cues without one
 	Context    string  `json:"context"`

@@ -24,6 +24,7 @@ type token struct {
 	sent       int32
 	clause     int32
 	key        string // jamo runs and emoticons: the lookup key; otherwise ""
+	exclaim    bool   // the sentence ends with "!"
 }
 
 // normalize lower-cases the text, folds typographic apostrophes and turns
@@ -110,6 +111,7 @@ func isClauseEnd(r rune) bool {
 // split from each other even without a space ("lonely하다", "고마워ㅠㅠ").
 func tokenize(s string, toks []token) []token {
 	var sent, clause int32
+	sentStart := len(toks)
 	i := 0
 	for i < len(s) {
 		if e := emoticonAt(s, i); e != "" {
@@ -161,6 +163,12 @@ func tokenize(s string, toks []token) []token {
 			i += size
 		default:
 			if isSentenceEnd(r) {
+				if r == '!' || r == '！' {
+					for k := sentStart; k < len(toks); k++ {
+						toks[k].exclaim = true
+					}
+				}
+				sentStart = len(toks)
 				sent++
 				clause++
 			} else if isClauseEnd(r) {
