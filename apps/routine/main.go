@@ -7,10 +7,11 @@ import (
 	"io"
 	"os"
 
-	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/contact"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
+	"github.com/lettertomyself/ltm/apps/routine/internal/events"
 	"github.com/lettertomyself/ltm/apps/routine/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/routine/internal/postgres"
 )
@@ -33,10 +34,19 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return service.Run(ctx, cfg.Base, service.Spec{
+	return service.Run(ctx, cfg.Base, spec(cfg), stdout)
+}
+
+// spec is routine-service as main runs it and as its tests build it.
+func spec(cfg Config) service.Spec {
+	return service.Spec{
 		Name:       "routine-service",
 		Database:   &cfg.Database,
 		Migrations: postgres.Migrations(),
-		Setup:      httpapi.Setup(clock.System{}),
-	}, stdout)
+		Setup: func(d service.Deps) ([]service.Worker, error) {
+			store := postgres.New(d.DB)
+			events.Subscribe(d.Subs, store)
+			return nil, httpapi.Routes(d, httpapi.App{Store: store, Zones: contact.New(d.Dapr.Get, d.Log)})
+		},
+	}
 }

@@ -92,6 +92,12 @@ type Purger interface {
 	PurgeUser(ctx context.Context, consumer, eventID string, userID uuid.UUID) error
 }
 
+// Subscribe lists the topics this service consumes (POST /events/<topic>,
+// from the sidecar only).
+func Subscribe(subs *daprx.Subscriptions, p Purger) {
+	subs.Handle(TopicUserDeleted, UserDeleted(p)) // purge the user's items
+}
+
 // UserDeleted handles user.deleted {user_id}: the user's routines and
 // special dates go. No routine.deleted per item: the scheduler purges on
 // user.deleted itself.

@@ -14,19 +14,24 @@ import (
 
 // fail is the one place errors become problem responses.
 func (h *handlers) fail(c *gin.Context, err error) {
-	var invalid *routine.ValidationError
+	var lookup *contactError
 	switch {
-	case errors.As(err, &invalid):
-		httpx.Abort(c, problem.Validation(invalid.Fields))
 	case errors.Is(err, routine.ErrNotFound):
 		httpx.Abort(c, problem.Typed(http.StatusNotFound, "not-found", "Not found", "There is no such item."))
-	case errors.Is(err, errZoneUnavailable):
+	case errors.As(err, &lookup):
 		h.log.WarnContext(c, "timezone lookup failed", "err", err)
 		c.Header("Retry-After", "5")
 		httpx.Abort(c, problem.Typed(http.StatusServiceUnavailable, "dependency-unavailable", "Service Unavailable",
 			"Your timezone could not be looked up just now. Please try again in a moment."))
 	default:
-		// *problem.Problem from decoding passes through; the rest is a 500.
+		// Problems from decoding and field errors are mapped there.
 		httpx.Fail(c, h.log, err)
 	}
 }
+
+// contactError is a failed timezone lookup: user-service unreachable, or
+// an answer that is not a profile.
+type contactError struct{ err error }
+
+func (e *contactError) Error() string { return "timezone lookup: " + e.err.Error() }
+func (e *contactError) Unwrap() error { return e.err }

@@ -10,15 +10,16 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
-	"github.com/lettertomyself/ltm/apps/routine/internal/postgres"
 	"github.com/lettertomyself/ltm/apps/routine/internal/routine"
 )
 
 type handlers struct {
-	store *postgres.Store
-	zones *zones
+	store routine.Store
+	zones routine.Zones
 	clock clock.Clock
 	log   *slog.Logger
 }
@@ -30,7 +31,7 @@ func (h *handlers) now() time.Time { return h.clock.Now().UTC().Truncate(time.Mi
 // --- routines
 
 func (h *handlers) listRoutines(c *gin.Context) {
-	user, ok := h.caller(c)
+	user, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -43,7 +44,7 @@ func (h *handlers) listRoutines(c *gin.Context) {
 }
 
 func (h *handlers) createRoutine(c *gin.Context) {
-	user, ok := h.caller(c)
+	user, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -57,7 +58,7 @@ func (h *handlers) createRoutine(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zones.Of(c, user)
+	loc, err := h.zone(c, user)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -94,7 +95,7 @@ func (h *handlers) patchRoutine(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zones.Of(c, user)
+	loc, err := h.zone(c, user)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -124,7 +125,7 @@ func (h *handlers) deleteRoutine(c *gin.Context) {
 // --- special dates
 
 func (h *handlers) listSpecialDates(c *gin.Context) {
-	user, ok := h.caller(c)
+	user, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -137,7 +138,7 @@ func (h *handlers) listSpecialDates(c *gin.Context) {
 }
 
 func (h *handlers) createSpecialDate(c *gin.Context) {
-	user, ok := h.caller(c)
+	user, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -151,7 +152,7 @@ func (h *handlers) createSpecialDate(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zones.Of(c, user)
+	loc, err := h.zone(c, user)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -188,7 +189,7 @@ func (h *handlers) patchSpecialDate(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zones.Of(c, user)
+	loc, err := h.zone(c, user)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -218,7 +219,7 @@ func (h *handlers) deleteSpecialDate(c *gin.Context) {
 // --- calendar
 
 func (h *handlers) calendar(c *gin.Context) {
-	user, ok := h.caller(c)
+	user, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -227,7 +228,7 @@ func (h *handlers) calendar(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zones.Of(c, user)
+	loc, err := h.zone(c, user)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -241,16 +242,16 @@ func (h *handlers) calendar(c *gin.Context) {
 }
 
 func (h *handlers) today(c *gin.Context) {
-	user, ok := h.caller(c)
+	user, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
-	loc, err := h.zones.Of(c, user)
+	loc, err := h.zone(c, user)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	day := routine.DateOf(h.clock.Now().In(loc))
+	day := wallclock.Today(h.clock.Now(), loc)
 	occs, err := h.occurrences(c, user, day, day)
 	if err != nil {
 		h.fail(c, err)
@@ -259,7 +260,7 @@ func (h *handlers) today(c *gin.Context) {
 	ok200(c, todayDTO{Date: day.String(), Timezone: loc.String(), Occurrences: occs})
 }
 
-func (h *handlers) occurrences(c *gin.Context, user uuid.UUID, from, to routine.Date) ([]occurrenceDTO, error) {
+func (h *handlers) occurrences(c *gin.Context, user uuid.UUID, from, to wallclock.Date) ([]occurrenceDTO, error) {
 	rs, err := h.store.ListRoutines(c, user)
 	if err != nil {
 		return nil, err
@@ -272,42 +273,41 @@ func (h *handlers) occurrences(c *gin.Context, user uuid.UUID, from, to routine.
 }
 
 // parseRange reads the calendar's from and to, reporting every problem.
-func parseRange(fromRaw, toRaw string) (routine.Date, routine.Date, error) {
-	errs := map[string]string{}
-	parse := func(field, raw string) routine.Date {
+func parseRange(fromRaw, toRaw string) (wallclock.Date, wallclock.Date, error) {
+	var errs fields.Set
+	parse := func(field, raw string) wallclock.Date {
 		if raw == "" {
-			errs[field] = "required, as YYYY-MM-DD"
-			return routine.Date{}
+			errs.Add(field, "required, as YYYY-MM-DD")
+			return wallclock.Date{}
 		}
-		d, err := routine.ParseDate(raw)
+		d, err := wallclock.ParseDate(raw)
 		if err != nil {
-			errs[field] = "must be a real date as YYYY-MM-DD"
+			errs.Add(field, "must be a real date as YYYY-MM-DD")
 		}
 		return d
 	}
 	from, to := parse("from", fromRaw), parse("to", toRaw)
-	if len(errs) > 0 {
-		return from, to, &routine.ValidationError{Fields: errs}
+	if err := errs.Err(); err != nil {
+		return from, to, err
 	}
 	return from, to, routine.CheckRange(from, to)
 }
 
 // --- helpers
 
-// caller returns the authenticated user's id (Require put it there).
-func (h *handlers) caller(c *gin.Context) (uuid.UUID, bool) {
-	id, err := uuid.Parse(authn.UserID(c.Request.Context()))
+// zone is the user's timezone; a failed lookup fails the request (503).
+func (h *handlers) zone(c *gin.Context, user uuid.UUID) (*time.Location, error) {
+	loc, err := h.zones.Zone(c, user.String())
 	if err != nil {
-		authn.Unauthorized(c, "Sign in first: this needs an access token.")
-		return uuid.Nil, false
+		return nil, &contactError{err: err}
 	}
-	return id, true
+	return loc, nil
 }
 
 // callerAndID also reads the item id; one that is not a UUID names no
 // item, so it is a 404 like any other missing one.
 func (h *handlers) callerAndID(c *gin.Context) (uuid.UUID, uuid.UUID, bool) {
-	user, ok := h.caller(c)
+	user, ok := authn.Caller(c)
 	if !ok {
 		return uuid.Nil, uuid.Nil, false
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
 	"github.com/lettertomyself/ltm/apps/platform/outbox"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/routine/internal/events"
 	"github.com/lettertomyself/ltm/apps/routine/internal/routine"
@@ -238,7 +239,7 @@ func scanRoutine(row pgx.Row) (routine.Routine, error) {
 		f.DayOfMonth = &d
 	}
 	minutes := at.Microseconds / 60_000_000
-	f.Time = routine.TimeOfDay{Hour: int(minutes / 60), Minute: int(minutes % 60)}.String()
+	f.Time = fmt.Sprintf("%02d:%02d", minutes/60, minutes%60)
 	return routine.RestoreRoutine(id, userID, f, created.Time, updated.Time)
 }
 
@@ -255,7 +256,7 @@ func scanSpecialDate(row pgx.Row) (routine.SpecialDate, error) {
 		}
 		return routine.SpecialDate{}, err
 	}
-	f.Date = routine.DateOf(on.Time).String()
+	f.Date = wallclock.DateOf(on.Time).String()
 	return routine.RestoreSpecialDate(id, userID, f, created.Time, updated.Time)
 }
 
@@ -264,10 +265,10 @@ func routineKindArgs(r routine.Routine) (weekday *string, day *int) {
 	return f.Weekday, f.DayOfMonth
 }
 
-func timeArg(t routine.TimeOfDay) pgtype.Time {
+func timeArg(t wallclock.TimeOfDay) pgtype.Time {
 	return pgtype.Time{Microseconds: int64(t.Minutes()) * 60_000_000, Valid: true}
 }
 
-func dateArg(d routine.Date) pgtype.Date {
+func dateArg(d wallclock.Date) pgtype.Date {
 	return pgtype.Date{Time: d.Time(), Valid: true}
 }

@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // MaxRangeDays bounds a calendar query: both ends count, so a whole leap
@@ -23,31 +26,31 @@ const (
 
 // Occurrence is one routine or special date on one day.
 type Occurrence struct {
-	Date  Date
+	Date  wallclock.Date
 	Type  OccurrenceType
 	ID    uuid.UUID
 	Title string
 	// Time is the routine's wall-clock time; nil for special dates.
-	Time *TimeOfDay
+	Time *wallclock.TimeOfDay
 }
 
 // CheckRange validates a calendar query's inclusive range.
-func CheckRange(from, to Date) error {
-	errs := fieldErrors{}
+func CheckRange(from, to wallclock.Date) error {
+	var errs fields.Set
 	switch {
 	case to.Before(from):
-		errs.add("to", "must not be before from")
+		errs.Add("to", "must not be before from")
 	case from.DaysUntil(to)+1 > MaxRangeDays:
-		errs.add("to", "the range is at most 366 days, both ends included")
+		errs.Add("to", "the range is at most 366 days, both ends included")
 	}
-	return errs.err()
+	return errs.Err()
 }
 
 // Occurrences lists every occurrence of routines and dates from from to to,
 // both included, ordered by date, then time (a special date, having none,
 // first), then title and id so equal entries keep a stable order. Dates are
 // calendar dates in the owner's timezone, where routine times are too.
-func Occurrences(from, to Date, routines []Routine, dates []SpecialDate) []Occurrence {
+func Occurrences(from, to wallclock.Date, routines []Routine, dates []SpecialDate) []Occurrence {
 	out := []Occurrence{}
 	for d := from; !d.After(to); d = d.AddDays(1) {
 		for _, s := range dates {

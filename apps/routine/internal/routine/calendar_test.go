@@ -8,6 +8,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
+
 	"github.com/lettertomyself/ltm/apps/routine/internal/routine"
 )
 
@@ -18,9 +21,9 @@ var (
 
 func ptr[T any](v T) *T { return &v }
 
-func date(t *testing.T, s string) routine.Date {
+func date(t *testing.T, s string) wallclock.Date {
 	t.Helper()
-	d, err := routine.ParseDate(s)
+	d, err := wallclock.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,11 +203,11 @@ func TestCheckRange(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := routine.CheckRange(date(t, tc.from), date(t, tc.to))
-			var invalid *routine.ValidationError
+			var invalid *fields.Error
 			if tc.ok && err != nil {
 				t.Errorf("got %v, want nil", err)
 			}
-			if !tc.ok && (!errors.As(err, &invalid) || invalid.Fields["to"] == "") {
+			if !tc.ok && (!errors.As(err, &invalid) || invalid.Message("to") == "") {
 				t.Errorf("got %v, want a field error on to", err)
 			}
 		})
@@ -213,7 +216,7 @@ func TestCheckRange(t *testing.T) {
 
 func TestParseDate(t *testing.T) {
 	for _, s := range []string{"2025-02-29", "2025-13-01", "2025-04-31", "25-01-01", "2025-1-1", "0000-01-01", "", "2025-01-01T00:00:00Z"} {
-		if _, err := routine.ParseDate(s); err == nil {
+		if _, err := wallclock.ParseDate(s); err == nil {
 			t.Errorf("ParseDate(%q) succeeded, want an error", s)
 		}
 	}

@@ -7,6 +7,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // MaxTitleRunes bounds a routine's title and a special date's name.
@@ -20,40 +23,6 @@ const (
 	Weekly  Kind = "weekly"
 	Monthly Kind = "monthly"
 )
-
-var weekdayNames = [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-
-// ParseWeekday reads "mon" … "sun".
-func ParseWeekday(s string) (time.Weekday, bool) {
-	for i, n := range weekdayNames {
-		if n == s {
-			return time.Weekday(i), true
-		}
-	}
-	return 0, false
-}
-
-// WeekdayName is the wire name of w ("mon" …).
-func WeekdayName(w time.Weekday) string { return weekdayNames[w] }
-
-// TimeOfDay is a wall-clock time with minute precision.
-type TimeOfDay struct {
-	Hour, Minute int
-}
-
-// ParseTimeOfDay reads "HH:MM", 00:00 to 23:59, two digits each.
-func ParseTimeOfDay(s string) (TimeOfDay, bool) {
-	t, err := time.Parse("15:04", s)
-	if err != nil || len(s) != 5 {
-		return TimeOfDay{}, false
-	}
-	return TimeOfDay{Hour: t.Hour(), Minute: t.Minute()}, true
-}
-
-func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute) }
-
-// Minutes is the minute of the day, 0 to 1439.
-func (t TimeOfDay) Minutes() int { return t.Hour*60 + t.Minute }
 
 // RoutineFields is a routine as a client writes it, before validation.
 // Weekday belongs to weekly routines and DayOfMonth to monthly ones; nil
@@ -83,7 +52,7 @@ type Routine struct {
 	kind                 Kind
 	weekday              time.Weekday // weekly only
 	dayOfMonth           int          // monthly only
-	at                   TimeOfDay
+	at                   wallclock.TimeOfDay
 	createdAt, updatedAt time.Time
 }
 
@@ -139,7 +108,7 @@ func (r Routine) Fields() RoutineFields {
 	f := RoutineFields{Title: r.title, Kind: r.kind, Time: r.at.String()}
 	switch r.kind {
 	case Weekly:
-		w := WeekdayName(r.weekday)
+		w := wallclock.WeekdayName(r.weekday)
 		f.Weekday = &w
 	case Monthly:
 		d := r.dayOfMonth
@@ -149,77 +118,77 @@ func (r Routine) Fields() RoutineFields {
 }
 
 func routineFrom(f RoutineFields) (Routine, error) {
-	errs := fieldErrors{}
+	var errs fields.Set
 	r := Routine{kind: f.Kind}
-	r.title = checkTitle(errs, "title", f.Title)
+	r.title = checkTitle(&errs, "title", f.Title)
 	switch f.Kind {
 	case Weekly:
 		if f.DayOfMonth != nil {
-			errs.add("day_of_month", "only monthly routines have a day of the month")
+			errs.Add("day_of_month", "only monthly routines have a day of the month")
 		}
 		switch {
 		case f.Weekday == nil:
-			errs.add("weekday", "required for a weekly routine")
+			errs.Add("weekday", "required for a weekly routine")
 		default:
-			w, ok := ParseWeekday(*f.Weekday)
-			if !ok {
-				errs.add("weekday", "must be one of mon, tue, wed, thu, fri, sat, sun")
+			w, err := wallclock.ParseWeekday(*f.Weekday)
+			if err != nil {
+				errs.Add("weekday", "must be one of mon, tue, wed, thu, fri, sat, sun")
 			}
 			r.weekday = w
 		}
 	case Monthly:
 		if f.Weekday != nil {
-			errs.add("weekday", "only weekly routines have a weekday")
+			errs.Add("weekday", "only weekly routines have a weekday")
 		}
 		switch {
 		case f.DayOfMonth == nil:
-			errs.add("day_of_month", "required for a monthly routine")
+			errs.Add("day_of_month", "required for a monthly routine")
 		case *f.DayOfMonth < 1 || *f.DayOfMonth > 31:
-			errs.add("day_of_month", "must be between 1 and 31")
+			errs.Add("day_of_month", "must be between 1 and 31")
 		default:
 			r.dayOfMonth = *f.DayOfMonth
 		}
 	case "":
-		errs.add("kind", "required: weekly or monthly")
+		errs.Add("kind", "required: weekly or monthly")
 	default:
-		errs.add("kind", "must be weekly or monthly")
+		errs.Add("kind", "must be weekly or monthly")
 	}
 	if f.Time == "" {
-		errs.add("time", "required, as HH:MM")
-	} else if at, ok := ParseTimeOfDay(f.Time); ok {
+		errs.Add("time", "required, as HH:MM")
+	} else if at, err := wallclock.ParseTimeOfDay(f.Time); err == nil {
 		r.at = at
 	} else {
-		errs.add("time", "must be a time of day as HH:MM, 00:00 to 23:59")
+		errs.Add("time", "must be a time of day as HH:MM, 00:00 to 23:59")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return Routine{}, err
 	}
 	return r, nil
 }
 
 // checkTitle trims s and records what is wrong with it under field.
-func checkTitle(errs fieldErrors, field, s string) string {
+func checkTitle(errs *fields.Set, field, s string) string {
 	s = strings.TrimSpace(s)
 	switch n := utf8.RuneCountInString(s); {
 	case n == 0:
-		errs.add(field, "required")
+		errs.Add(field, "required")
 	case n > MaxTitleRunes:
-		errs.add(field, fmt.Sprintf("at most %d characters", MaxTitleRunes))
+		errs.Add(field, fmt.Sprintf("at most %d characters", MaxTitleRunes))
 	case strings.ContainsFunc(s, isControl):
-		errs.add(field, "must not contain control characters")
+		errs.Add(field, "must not contain control characters")
 	}
 	return s
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
-func (r Routine) ID() uuid.UUID        { return r.id }
-func (r Routine) UserID() uuid.UUID    { return r.userID }
-func (r Routine) Title() string        { return r.title }
-func (r Routine) Kind() Kind           { return r.kind }
-func (r Routine) Time() TimeOfDay      { return r.at }
-func (r Routine) CreatedAt() time.Time { return r.createdAt }
-func (r Routine) UpdatedAt() time.Time { return r.updatedAt }
+func (r Routine) ID() uuid.UUID             { return r.id }
+func (r Routine) UserID() uuid.UUID         { return r.userID }
+func (r Routine) Title() string             { return r.title }
+func (r Routine) Kind() Kind                { return r.kind }
+func (r Routine) Time() wallclock.TimeOfDay { return r.at }
+func (r Routine) CreatedAt() time.Time      { return r.createdAt }
+func (r Routine) UpdatedAt() time.Time      { return r.updatedAt }
 
 // Weekday is the day of a weekly routine; ok is false for a monthly one.
 func (r Routine) Weekday() (time.Weekday, bool) { return r.weekday, r.kind == Weekly }
@@ -230,12 +199,12 @@ func (r Routine) DayOfMonth() (int, bool) { return r.dayOfMonth, r.kind == Month
 // OccursOn reports whether r falls on d. A monthly routine on day 29–31
 // falls on the last day of shorter months: never skipped, never on a date
 // that does not exist.
-func (r Routine) OccursOn(d Date) bool {
+func (r Routine) OccursOn(d wallclock.Date) bool {
 	switch r.kind {
 	case Weekly:
 		return d.Weekday() == r.weekday
 	case Monthly:
-		return d.Day() == min(r.dayOfMonth, DaysIn(d.Year(), d.Month()))
+		return d.Day() == min(r.dayOfMonth, wallclock.DaysIn(d.Year(), d.Month()))
 	}
 	return false
 }

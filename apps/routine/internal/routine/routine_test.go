@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+
 	"github.com/lettertomyself/ltm/apps/routine/internal/routine"
 )
 
@@ -19,11 +21,11 @@ func fieldsOf(t *testing.T, err error) []string {
 	if err == nil {
 		return nil
 	}
-	var invalid *routine.ValidationError
+	var invalid *fields.Error
 	if !errors.As(err, &invalid) {
 		t.Fatalf("got %v, want a *ValidationError", err)
 	}
-	return slices.Sorted(maps.Keys(invalid.Fields))
+	return slices.Sorted(maps.Keys(invalid.Fields()))
 }
 
 func TestNewRoutineValidation(t *testing.T) {

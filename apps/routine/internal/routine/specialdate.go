@@ -5,6 +5,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // SpecialDateFields is a special date as a client writes it.
@@ -26,7 +29,7 @@ type SpecialDatePatch struct {
 type SpecialDate struct {
 	id, userID           uuid.UUID
 	name                 string
-	date                 Date
+	date                 wallclock.Date
 	yearly               bool
 	createdAt, updatedAt time.Time
 }
@@ -77,17 +80,17 @@ func (s SpecialDate) Fields() SpecialDateFields {
 }
 
 func specialDateFrom(f SpecialDateFields) (SpecialDate, error) {
-	errs := fieldErrors{}
+	var errs fields.Set
 	s := SpecialDate{yearly: f.Yearly}
-	s.name = checkTitle(errs, "name", f.Name)
+	s.name = checkTitle(&errs, "name", f.Name)
 	if f.Date == "" {
-		errs.add("date", "required, as YYYY-MM-DD")
-	} else if d, err := ParseDate(f.Date); err == nil {
+		errs.Add("date", "required, as YYYY-MM-DD")
+	} else if d, err := wallclock.ParseDate(f.Date); err == nil {
 		s.date = d
 	} else {
-		errs.add("date", "must be a real date as YYYY-MM-DD")
+		errs.Add("date", "must be a real date as YYYY-MM-DD")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return SpecialDate{}, err
 	}
 	return s, nil
@@ -96,7 +99,7 @@ func specialDateFrom(f SpecialDateFields) (SpecialDate, error) {
 func (s SpecialDate) ID() uuid.UUID        { return s.id }
 func (s SpecialDate) UserID() uuid.UUID    { return s.userID }
 func (s SpecialDate) Name() string         { return s.name }
-func (s SpecialDate) Date() Date           { return s.date }
+func (s SpecialDate) Date() wallclock.Date { return s.date }
 func (s SpecialDate) Yearly() bool         { return s.yearly }
 func (s SpecialDate) CreatedAt() time.Time { return s.createdAt }
 func (s SpecialDate) UpdatedAt() time.Time { return s.updatedAt }
@@ -106,7 +109,7 @@ func (s SpecialDate) UpdatedAt() time.Time { return s.updatedAt }
 // own date on (never before it: an anniversary has no earlier
 // occurrences). Feb 29 falls on Feb 28 in years without one, so the day is
 // still marked in the same month, and never on a date that does not exist.
-func (s SpecialDate) OccursOn(d Date) bool {
+func (s SpecialDate) OccursOn(d wallclock.Date) bool {
 	if !s.yearly {
 		return d == s.date
 	}
@@ -114,7 +117,7 @@ func (s SpecialDate) OccursOn(d Date) bool {
 		return false
 	}
 	day := s.date.Day()
-	if s.date.Month() == time.February && day == 29 && !isLeap(d.Year()) {
+	if s.date.Month() == time.February && day == 29 && wallclock.DaysIn(d.Year(), time.February) != 29 {
 		day = 28
 	}
 	return d.Day() == day
