@@ -3,7 +3,9 @@ package analyzer
 // enVariants returns the regular inflections and derivations of an English
 // lexicon word (worry → worries, worried, worrying; sad → sadder, sadly;
 // lonely → loneliness). Over-generation is harmless: a form nobody writes is
-// never looked up. Irregular forms (felt, lost, got) come from the rules file.
+// never looked up, and the few real words it would misread (sweater is not
+// sweat) are listed in the rules' not_inflections_en. Irregular forms (felt,
+// lost, got) come from the rules file too.
 func enVariants(w string) []string {
 	out := []string{w, w + "s", w + "es", w + "ed", w + "d", w + "ing", w + "ly", w + "ness", w + "er", w + "est"}
 	n := len(w)
@@ -17,7 +19,7 @@ func enVariants(w string) []string {
 		out = append(out, s+"ies", s+"ied", s+"ily", s+"iness", s+"ier", s+"iest")
 	case last == 'e':
 		s := w[:n-1]
-		out = append(out, s+"ing", s+"y", s+"ion")
+		out = append(out, s+"ing", s+"y", s+"ion", w+"r", w+"st")
 	case isDoubling(w):
 		out = append(out, w+string(last)+"ed", w+string(last)+"ing", w+string(last)+"er", w+string(last)+"est")
 	}

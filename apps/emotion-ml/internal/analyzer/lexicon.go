@@ -126,6 +126,7 @@ type rules struct {
 	ThirdPersonEn      []string          `json:"third_person_en"`
 	LemmasEn           map[string]string `json:"lemmas_en"`
 	StopwordsEn        []string          `json:"stopwords_en"`
+	NotInflectionsEn   []string          `json:"not_inflections_en"`
 	Comment            map[string]string `json:"comment"`
 	flips              [len(moodKeys)]*flipRule
 }
@@ -303,7 +304,7 @@ func (a *Analyzer) load() error {
 	a.clauseWordsEn = set(r.ClauseWordsEn)
 	a.contrastKo, a.contrastEn, a.concessiveEn = set(r.ContrastKo), set(r.ContrastEn), set(r.ConcessiveEn)
 	a.firstKo, a.firstEn, a.thirdEn = set(r.FirstPersonKo), set(r.FirstPersonEn), set(r.ThirdPersonEn)
-	stop := set(r.StopwordsEn)
+	stop, notInflection := set(r.StopwordsEn), set(r.NotInflectionsEn)
 
 	a.nodes = []trieNode{{entry: -1}}
 	addKo := func(e entry) error {
@@ -349,7 +350,7 @@ func (a *Analyzer) load() error {
 				continue
 			}
 			for _, v := range enVariants(w) {
-				if _, taken := a.lemma[v]; !taken && !bases[v] {
+				if _, taken := a.lemma[v]; !taken && !bases[v] && !notInflection[v] {
 					a.lemma[v] = w
 				}
 			}
