@@ -24,10 +24,12 @@ import (
 )
 
 // Config is everything emotion-store-service reads from its environment.
-// It has no database of its own: its documents live in the Dapr state
-// store, which daprd connects to.
+// Its documents live in the Dapr state store, which daprd reaches with
+// its own credentials; DATABASE_URL names the same database (the state
+// store's table lives there) so /readyz can tell whether it is up.
 type Config struct {
 	config.Base
+	config.Database
 	// StateStore is the Dapr state store of the users' records.
 	StateStore string `env:"STATE_STORE" envDefault:"emotion-state"`
 	// ReanalyzeConcurrency bounds the analyses one re-analysis asks
@@ -82,7 +84,8 @@ type edges struct {
 // spec is the service as main runs it and as its tests build it.
 func spec(cfg Config, e edges) service.Spec {
 	return service.Spec{
-		Name: "emotion-store-service",
+		Name:     "emotion-store-service",
+		Database: &cfg.Database,
 		Setup: func(d service.Deps) ([]service.Worker, error) {
 			comforts, err := emotion.LoadComforts()
 			if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
+	"github.com/lettertomyself/ltm/apps/platform/service/servicetest"
 
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/statestore/statestoretest"
 )
@@ -121,7 +122,7 @@ func start(t *testing.T, p *fakePeers) *world {
 		AppAPIToken:  appToken, ShutdownTimeout: 2 * time.Second,
 		ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second,
 	}
-	cfg := Config{Base: base, StateStore: "emotion-state", ReanalyzeConcurrency: 2, ReanalyzeResume: time.Hour}
+	cfg := Config{Base: base, Database: *servicetest.Database(t), StateStore: "emotion-state", ReanalyzeConcurrency: 2, ReanalyzeResume: time.Hour}
 	logs := &syncBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -593,14 +594,18 @@ func TestRecentMoodForRecommendOnly(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	cfg, err := config.Load[Config](func(string) string { return "" })
+	if _, err := config.Load[Config](func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Errorf("without DATABASE_URL: %v", err)
+	}
+	db := "postgres://x@127.0.0.1/ltm_emotion_store"
+	cfg, err := config.Load[Config](func(k string) string { return map[string]string{"DATABASE_URL": db}[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.StateStore != "emotion-state" || cfg.ReanalyzeConcurrency != 4 || cfg.ReanalyzeResume != time.Minute || cfg.validate() != nil {
 		t.Errorf("defaults = %+v", cfg)
 	}
-	bad := map[string]string{"STATE_STORE": " ", "REANALYZE_CONCURRENCY": "0", "REANALYZE_RESUME": "-1s"}
+	bad := map[string]string{"DATABASE_URL": db, "STATE_STORE": " ", "REANALYZE_CONCURRENCY": "0", "REANALYZE_RESUME": "-1s"}
 	cfg, err = config.Load[Config](func(k string) string { return bad[k] })
 	if err != nil {
 		t.Fatal(err)
