@@ -18,7 +18,6 @@ const (
 	medialAE  = 1  // ㅐ
 	medialYA  = 2  // ㅑ
 	medialEO  = 4  // ㅓ
-	medialE   = 5  // ㅔ
 	medialYEO = 6  // ㅕ
 	medialO   = 8  // ㅗ
 	medialWA  = 9  // ㅘ
