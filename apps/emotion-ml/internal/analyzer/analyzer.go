@@ -414,6 +414,12 @@ func (st *state) addKo(i int, m koMatch) {
 		}
 		negated = st.negatesKo(last, j)
 	}
+	// 무섭기도 하다, 슬프긴 하다: said in passing.
+	for _, soft := range a.rules.SoftenersKo {
+		if strings.HasPrefix(rest, soft.Word) {
+			factor *= soft.Factor
+		}
+	}
 	// Someone else's feeling: 엄마가 화를 냈다, 슬퍼하셨다, 친구가 무서워했다.
 	reported := e.exp && st.person == 3
 	// 하셨다 honours someone else; 싸웠다며 quotes someone else.

@@ -120,6 +120,7 @@ type rules struct {
 	RecoveryFactor     float64           `json:"recovery_factor"`
 	RecoveryWords      []string          `json:"recovery_words"`
 	AppearanceKo       []string          `json:"appearance_ko"`
+	SoftenersKo        []modifier        `json:"softeners_ko"`
 	Transfers          []transfer        `json:"transfers"`
 	RegretEndingKo     koPattern         `json:"regret_ending_ko"`
 	FirstPersonEn      []string          `json:"first_person_en"`
