@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -179,9 +181,12 @@ func TestCallerFailsClosedOutsideRequire(t *testing.T) {
 func TestRemoteKeysCachesAndRefetchesOnUnknownKid(t *testing.T) {
 	k1, k2 := newKey(t, "k1"), newKey(t, "k2")
 	published := authn.JWKS{Keys: []authn.JWK{authn.PublicJWK("k1", k1.pub)}}
+	var mu sync.Mutex // the fetch may run in the background
 	fetches := 0
 	fail := false
 	fetch := func(context.Context) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		fetches++
 		if fail {
 			return nil, errors.New("auth-service down")
@@ -200,7 +205,9 @@ func TestRemoteKeysCachesAndRefetchesOnUnknownKid(t *testing.T) {
 	}
 
 	// A rotated-in key is picked up at once, without waiting for MaxAge.
+	mu.Lock()
 	published.Keys = append(published.Keys, authn.PublicJWK("k2", k2.pub))
+	mu.Unlock()
 	clk.Advance(keys.MinRefetch)
 	if got, err := keys.Key(ctx, "k2"); err != nil || !got.Equal(k2.pub) || fetches != 2 {
 		t.Fatalf("new kid: err %v, fetches %d", err, fetches)
@@ -215,10 +222,72 @@ func TestRemoteKeysCachesAndRefetchesOnUnknownKid(t *testing.T) {
 	}
 
 	// auth-service down after MaxAge: known keys keep verifying.
+	mu.Lock()
 	fail = true
+	mu.Unlock()
 	clk.Advance(keys.MaxAge + time.Minute)
 	if _, err := keys.Key(ctx, "k1"); err != nil {
 		t.Errorf("stale set not used while auth is down: %v", err)
+	}
+}
+
+// A slow auth-service must not queue the process behind one fetch: known
+// keys answer at once from the cache while a stale set is refetched, a
+// request for an unknown kid waits no longer than its own context, and
+// however many requests want the set, one fetch runs.
+func TestRemoteKeysNeverWaitOnASlowFetchForAKnownKey(t *testing.T) {
+	k1 := newKey(t, "k1")
+	set, _ := json.Marshal(authn.JWKS{Keys: []authn.JWK{authn.PublicJWK("k1", k1.pub)}})
+	var fetches atomic.Int32
+	release := make(chan struct{})
+	slow := atomic.Bool{}
+	fetch := func(ctx context.Context) ([]byte, error) {
+		fetches.Add(1)
+		if slow.Load() {
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		return set, nil
+	}
+	clk := clock.NewFake(t0)
+	keys := authn.NewRemoteKeys(fetch, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := keys.Key(context.Background(), "k1"); err != nil {
+		t.Fatal(err)
+	}
+
+	slow.Store(true)
+	clk.Advance(keys.MaxAge + time.Minute)
+	done := make(chan error, 50)
+	for range 50 {
+		go func() {
+			_, err := keys.Key(context.Background(), "k1")
+			done <- err
+		}()
+	}
+	for range 50 {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("known key during a slow refresh: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a known key waited for the slow fetch")
+		}
+	}
+
+	// An unknown kid joins the fetch in flight and gives up with its context.
+	clk.Advance(keys.MinRefetch)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	if _, err := keys.Key(ctx, "k9"); !errors.Is(err, context.Canceled) {
+		t.Errorf("unknown kid during a slow fetch: %v, want its own context's end", err)
+	}
+	close(release)
+	if n := fetches.Load(); n != 2 {
+		t.Errorf("%d fetches, want 2 (the first, then one shared background refresh)", n)
 	}
 }
 

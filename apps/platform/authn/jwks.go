@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 )
 
@@ -52,6 +54,13 @@ func (s JWKS) Find(kid string) (ed25519.PublicKey, bool) {
 // set, refreshes it periodically, and refetches at once (but at most every
 // MinRefetch) when a token names a kid it does not know: that is how a
 // newly added key is picked up without a restart.
+//
+// A fetch never holds the lock and runs once however many requests want
+// it (single flight). A known key is always answered from the cache at
+// once, a stale set being refreshed in the background; only a request
+// naming an unknown kid waits for the fetch, and no longer than its own
+// context allows. So a slow auth-service never queues every request of the
+// process behind one fetch.
 type RemoteKeys struct {
 	fetch func(ctx context.Context) ([]byte, error)
 	clock clock.Clock
@@ -59,52 +68,79 @@ type RemoteKeys struct {
 
 	MaxAge     time.Duration
 	MinRefetch time.Duration
+	// FetchTimeout bounds one fetch, whoever waits for it.
+	FetchTimeout time.Duration
+
+	flight singleflight.Group
 
 	mu        sync.Mutex
 	set       JWKS
-	fetchedAt time.Time
+	fetchedAt time.Time // last successful fetch
+	triedAt   time.Time // last fetch started
 }
 
 // NewRemoteKeys returns a source reading the JWKS with fetch.
 func NewRemoteKeys(fetch func(ctx context.Context) ([]byte, error), c clock.Clock, log *slog.Logger) *RemoteKeys {
-	return &RemoteKeys{fetch: fetch, clock: c, log: log, MaxAge: 10 * time.Minute, MinRefetch: 10 * time.Second}
+	return &RemoteKeys{fetch: fetch, clock: c, log: log, MaxAge: 10 * time.Minute, MinRefetch: 10 * time.Second, FetchTimeout: 20 * time.Second}
 }
 
-// Key returns the key named kid, fetching the set when it is stale or the
-// kid is unknown.
+// Key returns the key named kid: from the cache when it is there (a stale
+// set is refreshed in the background meanwhile), otherwise after a fetch,
+// rate-limited to one per MinRefetch.
 func (r *RemoteKeys) Key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	now := r.clock.Now()
-	fresh := !r.fetchedAt.IsZero() && now.Sub(r.fetchedAt) < r.MaxAge
-	if k, ok := r.set.Find(kid); ok && fresh {
+	r.mu.Lock()
+	set, fetchedAt, triedAt := r.set, r.fetchedAt, r.triedAt
+	r.mu.Unlock()
+	mayFetch := triedAt.IsZero() || now.Sub(triedAt) >= r.MinRefetch
+	if k, ok := set.Find(kid); ok {
+		if now.Sub(fetchedAt) >= r.MaxAge && mayFetch {
+			// A stale set still verifies tokens signed with known keys.
+			r.flight.DoChan("jwks", r.refresh)
+		}
 		return k, nil
 	}
-	if r.fetchedAt.IsZero() || !fresh || now.Sub(r.fetchedAt) >= r.MinRefetch {
-		if err := r.refresh(ctx, now); err != nil {
-			// A stale set still verifies tokens signed with known keys.
-			if k, ok := r.set.Find(kid); ok {
-				r.log.WarnContext(ctx, "jwks refresh failed; using the cached set", "err", err)
-				return k, nil
-			}
-			return nil, err
-		}
+	if !mayFetch {
+		return nil, fmt.Errorf("unknown key id %q", kid)
 	}
-	if k, ok := r.set.Find(kid); ok {
+	select {
+	case res := <-r.flight.DoChan("jwks", r.refresh):
+		if res.Err != nil {
+			return nil, res.Err
+		}
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the jwks: %w", ctx.Err())
+	}
+	r.mu.Lock()
+	set = r.set
+	r.mu.Unlock()
+	if k, ok := set.Find(kid); ok {
 		return k, nil
 	}
 	return nil, fmt.Errorf("unknown key id %q", kid)
 }
 
-func (r *RemoteKeys) refresh(ctx context.Context, now time.Time) error {
+// refresh fetches the set, detached from any one request: requests that
+// stop waiting do not cancel the fetch the others share.
+func (r *RemoteKeys) refresh() (any, error) {
+	now := r.clock.Now()
+	r.mu.Lock()
+	r.triedAt = now
+	r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), r.FetchTimeout)
+	defer cancel()
 	b, err := r.fetch(ctx)
 	if err != nil {
-		return fmt.Errorf("fetch jwks: %w", err)
+		r.log.Warn("jwks fetch failed; known keys keep verifying", "err", err)
+		return nil, fmt.Errorf("fetch jwks: %w", err)
 	}
 	var set JWKS
 	if err := json.Unmarshal(b, &set); err != nil {
-		return fmt.Errorf("decode jwks: %w", err)
+		r.log.Warn("jwks undecodable; known keys keep verifying", "err", err)
+		return nil, fmt.Errorf("decode jwks: %w", err)
 	}
+	r.mu.Lock()
 	r.set, r.fetchedAt = set, now
-	return nil
+	r.mu.Unlock()
+	return nil, nil
 }
