@@ -56,7 +56,9 @@ export function timeline(buckets, formatStart) {
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart timeline", "aria-hidden": "true", focusable: "false" },
     svg("line", { x1: 0, x2: width, y1: base, y2: base, class: "axis" }), cols);
   return h("figure", { class: "chart-figure", id: "mood-timeline", "data-testid": "mood-timeline" },
-    h("div", { class: "chart-scroll" }, chart),
+    // Many weeks scroll sideways on a phone; the scroller takes focus so a
+    // keyboard can scroll it too.
+    h("div", { class: "chart-scroll", tabindex: "0", role: "group", "aria-label": t("me.timeline") }, chart),
     h("figcaption", { class: "legend" }, MOODS.map((m) => h("span", { class: "legend-item" }, h("span", { class: `swatch mood-${m}`, "aria-hidden": "true" }), moodLabel(m)))),
     h("ul", { class: "sr-only" }, buckets.map((b) => h("li", { text: `${formatStart(b.start, false)}: ${b.dominant ? moodLabel(b.dominant) : t("me.noLetters")}` }))));
 }

@@ -7,7 +7,7 @@ import { fmtWallDate, getLang, moodLabel, subMoodLabel, t } from "../i18n.js";
 
 export function mePage() {
   const profile = currentProfile();
-  const counts = h("dl", { class: "counts", id: "me-counts", "data-testid": "me-counts" }, loading());
+  const counts = h("div", { id: "me-counts", "data-testid": "me-counts" }, loading());
   const mood = h("div", { id: "me-mood" }, loading());
   const timelineBox = h("div", { id: "me-timeline" }, loading());
   const recs = h("div", { id: "me-recs" }, loading());
@@ -26,10 +26,10 @@ export function mePage() {
   async function loadCounts() {
     try {
       const [letters, routines, dates] = await Promise.all([countLetters(), api("GET", "/api/routines"), api("GET", "/api/special-dates")]);
-      counts.replaceChildren(
+      counts.replaceChildren(h("dl", { class: "counts" },
         stat("me.letters", letters, "count-letters"),
         stat("me.routines", (routines.items || []).length, "count-routines"),
-        stat("me.specialDates", (dates.items || []).length, "count-special-dates"));
+        stat("me.specialDates", (dates.items || []).length, "count-special-dates")));
     } catch (err) {
       counts.replaceChildren(failed(err));
     }
