@@ -195,3 +195,41 @@ func waitUntil(t *testing.T, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A follower waits for the leader lock on one connection of its own: it
+// must not open a new connection every interval, forever.
+func TestFollowerKeepsOneConnection(t *testing.T) {
+	pool := newDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	for range 2 {
+		relay := outbox.NewRelay(pool, &recorder{}, quiet)
+		relay.Interval = 20 * time.Millisecond
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = relay.Run(ctx) }()
+	}
+	// Over 50 follower intervals, every relay backend seen is one of two.
+	pids := map[int32]bool{}
+	deadline := time.Now().Add(time.Second)
+	for time.Now().Before(deadline) {
+		rows, err := pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, outbox.ApplicationName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var pid int32
+			if err := rows.Scan(&pid); err != nil {
+				t.Fatal(err)
+			}
+			pids[pid] = true
+		}
+		rows.Close()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(pids) != 2 {
+		t.Errorf("%d relay connections over 50 intervals, want 2 (one each, kept)", len(pids))
+	}
+}

@@ -49,29 +49,66 @@ var lockKey = func() int64 {
 	return int64(h.Sum64())
 }()
 
-// Run relays until ctx is done.
+// ApplicationName marks the relay's own connection in pg_stat_activity.
+const ApplicationName = "ltm-outbox-relay"
+
+// Run relays until ctx is done. It keeps one connection of its own for
+// the whole run: a follower asks for the leader lock on it every Interval
+// (so it takes over within a second of the leader's death) instead of
+// opening a new connection each time; a broken connection is replaced.
 func (r *Relay) Run(ctx context.Context) error {
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	failures := 0
 	for {
-		if err := r.lead(ctx); err != nil && ctx.Err() == nil {
-			r.log.Warn("outbox relay interrupted; retrying", "err", err)
+		var err error
+		if conn == nil || conn.IsClosed() {
+			conn, err = r.connect(ctx)
+		}
+		if err == nil {
+			err = r.lead(ctx, conn)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := r.Interval
+		if err != nil {
+			failures++
+			wait = r.wait(failures)
+			r.log.Warn("outbox relay interrupted; retrying", "err", err, "failures", failures)
+			if conn != nil {
+				// Closing it also releases the leader lock, if held.
+				conn.Close(context.WithoutCancel(ctx))
+				conn = nil
+			}
+		} else {
+			failures = 0
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(r.Interval):
+		case <-time.After(wait):
 		}
 	}
 }
 
-// lead relays while this process holds the leader lock. It returns nil at
-// once when another replica leads.
-func (r *Relay) lead(ctx context.Context) error {
-	conn, err := pgx.ConnectConfig(ctx, r.pool.Config().ConnConfig.Copy())
+func (r *Relay) connect(ctx context.Context) (*pgx.Conn, error) {
+	cfg := r.pool.Config().ConnConfig.Copy()
+	cfg.RuntimeParams["application_name"] = ApplicationName
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return nil, fmt.Errorf("connect: %w", err)
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
+	return conn, nil
+}
 
+// lead relays while this process holds the leader lock on conn. It
+// returns nil at once when another replica leads.
+func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) error {
 	var leader bool
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockKey).Scan(&leader); err != nil {
 		return fmt.Errorf("leader lock: %w", err)
@@ -79,6 +116,8 @@ func (r *Relay) lead(ctx context.Context) error {
 	if !leader {
 		return nil
 	}
+	// Leading ends only with an error or ctx; either way the caller closes
+	// conn, which releases the lock and the LISTEN.
 	if _, err := conn.Exec(ctx, `LISTEN `+notifyChannel); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
