@@ -8,11 +8,15 @@ import (
 	"os"
 	"time"
 
-	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/contact"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
+	"github.com/lettertomyself/ltm/apps/letter/internal/clients"
+	"github.com/lettertomyself/ltm/apps/letter/internal/crypto"
+	"github.com/lettertomyself/ltm/apps/letter/internal/events"
 	"github.com/lettertomyself/ltm/apps/letter/internal/httpapi"
+	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
 )
 
@@ -21,9 +25,6 @@ import (
 type Config struct {
 	config.Base
 	config.Database
-	// DefaultTimezone is the zone of a writer user-service has no profile
-	// for.
-	DefaultTimezone string `env:"DEFAULT_TIMEZONE" envDefault:"Asia/Seoul"`
 	// KeyRefresh is how often the encryption keys are re-read from the
 	// secret store, so a rotation reaches running replicas.
 	KeyRefresh time.Duration `env:"LETTER_KEY_REFRESH" envDefault:"5m"`
@@ -41,14 +42,32 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return service.Run(ctx, cfg.Base, service.Spec{
+	return service.Run(ctx, cfg.Base, spec(cfg, nil), stdout)
+}
+
+// spec is letter-service as main runs it and as its tests build it. keys,
+// when set, is used as is (tests); otherwise the keys are loaded from the
+// Dapr secret store once the sidecar is connected, and reloaded every
+// KeyRefresh (rotation without restart).
+func spec(cfg Config, keys *crypto.Holder) service.Spec {
+	return service.Spec{
 		Name:       "letter-service",
 		Database:   &cfg.Database,
 		Migrations: postgres.Migrations(),
-		Setup: httpapi.Setup(httpapi.Options{
-			Clock:           clock.System{},
-			DefaultTimezone: cfg.DefaultTimezone,
-			KeyRefresh:      cfg.KeyRefresh,
-		}),
-	}, stdout)
+		Setup: func(d service.Deps) ([]service.Worker, error) {
+			var workers []service.Worker
+			if keys == nil {
+				keys = crypto.NewHolder(nil)
+				loader := &crypto.Loader{Source: d.Dapr, Holder: keys, Connected: d.Dapr.Connected(), Log: d.Log, Refresh: cfg.KeyRefresh}
+				workers = append(workers, loader.Run)
+			}
+			store := postgres.New(d.DB, keys)
+			writer := &letter.Writer{
+				Store: store, Zones: contact.New(d.Dapr.Get, d.Log), Images: clients.NewStorage(d.Dapr),
+				Clock: d.Clock, Log: d.Log,
+			}
+			events.New(store, d.Log).Subscribe(d.Subs)
+			return workers, httpapi.Routes(d, httpapi.App{Store: store, Writer: writer, Keys: keys})
+		},
+	}
 }

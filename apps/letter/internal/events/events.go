@@ -1,5 +1,7 @@
-// Package events is letter-service's pub/sub consumer side: emotion
-// analyses land on letters, and deleted accounts take their letters along.
+// Package events is letter-service's pub/sub surface: the topics and
+// payloads it publishes (written to the outbox by the store), and its
+// subscriptions: emotion analyses land on letters, and deleted accounts
+// take their letters along.
 // Each handler claims the event id in its own transaction (package inbox),
 // so a redelivered event changes nothing twice.
 package events
@@ -15,8 +17,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 
-	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
+	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 )
 
 // Topics consumed.
@@ -25,10 +28,33 @@ const (
 	TopicUserDeleted     = "user.deleted"
 )
 
-// Store is what the handlers need from storage.
+// Topics published, through the outbox, by the store's writes.
+const (
+	TopicCreated = "letter.created"
+	TopicDeleted = "letter.deleted"
+)
+
+// Created is letter.created's payload: ids and times only. The text never
+// travels on the broker (where a dead-lettered copy could live forever)
+// nor sits in an outbox row: emotion-ml reads it by invocation, and the
+// scheduler never needed it.
+type Created struct {
+	LetterID  uuid.UUID `json:"letter_id"`
+	UserID    uuid.UUID `json:"user_id"`
+	OpenAt    string    `json:"open_at"`
+	WrittenAt string    `json:"written_at"`
+}
+
+// Deleted is letter.deleted's payload.
+type Deleted struct {
+	LetterID uuid.UUID `json:"letter_id"`
+	UserID   uuid.UUID `json:"user_id"`
+}
+
+// Store is what the handlers need from storage: part of letter.Store.
 type Store interface {
-	ApplyAnalysis(ctx context.Context, e postgres.Event, a postgres.Analysis) (bool, error)
-	DeleteUser(ctx context.Context, e postgres.Event, userID uuid.UUID) (int, error)
+	ApplyAnalysis(ctx context.Context, ev delivery.Ref, a letter.Analysis) (bool, error)
+	DeleteUser(ctx context.Context, ev delivery.Ref, userID uuid.UUID) (int, error)
 }
 
 // Handlers consume letter-service's subscriptions.
@@ -40,7 +66,24 @@ type Handlers struct {
 // New returns the handlers.
 func New(store Store, log *slog.Logger) *Handlers { return &Handlers{store: store, log: log} }
 
+// Subscribe lists the topics this service consumes (POST /events/<topic>,
+// from the sidecar only).
+func (h *Handlers) Subscribe(subs *daprx.Subscriptions) {
+	subs.Handle(TopicEmotionAnalyzed, h.EmotionAnalyzed) // mood and sub-mood onto the letter
+	subs.Handle(TopicUserDeleted, h.UserDeleted)         // purge the user's letters
+}
+
 func consumer(topic string) string { return "letter-service/" + topic }
+
+// ref is the inbox key of e for topic's handler; an event without an id
+// is malformed (dropped).
+func ref(e daprx.Event, topic string) (delivery.Ref, error) {
+	r, err := delivery.New(consumer(topic), e.ID)
+	if err != nil {
+		return delivery.Ref{}, daprx.Drop(err)
+	}
+	return r, nil
+}
 
 type analyzed struct {
 	LetterID     string     `json:"letter_id"`
@@ -79,8 +122,12 @@ func (h *Handlers) EmotionAnalyzed(ctx context.Context, e daprx.Event) error {
 	if p.AnalyzedAt != nil {
 		at = p.AnalyzedAt.UTC()
 	}
-	changed, err := h.store.ApplyAnalysis(ctx, postgres.Event{Consumer: consumer(TopicEmotionAnalyzed), ID: e.ID},
-		postgres.Analysis{LetterID: letterID, UserID: userID, Mood: mood, DetailedMood: detailed, AnalyzedAt: at})
+	ev, err := ref(e, TopicEmotionAnalyzed)
+	if err != nil {
+		return err
+	}
+	changed, err := h.store.ApplyAnalysis(ctx, ev,
+		letter.Analysis{LetterID: letterID, UserID: userID, Mood: mood, DetailedMood: detailed, AnalyzedAt: at})
 	if err != nil {
 		return err // database trouble: retry
 	}
@@ -102,7 +149,11 @@ func (h *Handlers) UserDeleted(ctx context.Context, e daprx.Event) error {
 	if err != nil || e.ID == "" {
 		return daprx.Drop(errors.New("user.deleted: needs an event id and a user_id"))
 	}
-	n, err := h.store.DeleteUser(ctx, postgres.Event{Consumer: consumer(TopicUserDeleted), ID: e.ID}, userID)
+	ev, err := ref(e, TopicUserDeleted)
+	if err != nil {
+		return err
+	}
+	n, err := h.store.DeleteUser(ctx, ev, userID)
 	if err != nil {
 		return err
 	}

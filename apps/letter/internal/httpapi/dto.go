@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
-	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
 )
 
 // writeRequest is POST /api/letters.
@@ -124,7 +123,7 @@ type cursorJSON struct {
 	I uuid.UUID `json:"i"`
 }
 
-func encodeCursor(c *postgres.Cursor) *string {
+func encodeCursor(c *letter.Cursor) *string {
 	if c == nil {
 		return nil
 	}
@@ -133,7 +132,7 @@ func encodeCursor(c *postgres.Cursor) *string {
 	return &s
 }
 
-func decodeCursor(s string) (*postgres.Cursor, error) {
+func decodeCursor(s string) (*letter.Cursor, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -145,5 +144,5 @@ func decodeCursor(s string) (*postgres.Cursor, error) {
 	if err := json.Unmarshal(b, &c); err != nil || c.T.IsZero() || c.I == uuid.Nil {
 		return nil, errors.New("bad cursor")
 	}
-	return &postgres.Cursor{CreatedAt: c.T, ID: c.I}, nil
+	return &letter.Cursor{CreatedAt: c.T, ID: c.I}, nil
 }

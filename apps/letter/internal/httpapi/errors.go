@@ -10,7 +10,6 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 
-	"github.com/lettertomyself/ltm/apps/letter/internal/clients"
 	"github.com/lettertomyself/ltm/apps/letter/internal/crypto"
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 )
@@ -19,13 +18,10 @@ import (
 // domain and infrastructure errors become HTTP.
 func (h *handlers) fail(c *gin.Context, err error) {
 	var (
-		invalid letter.ValidationError
-		sealed  *letter.SealedError
-		images  *clients.ImagesError
+		sealed *letter.SealedError
+		images *letter.ImagesError
 	)
 	switch {
-	case errors.As(err, &invalid):
-		httpx.Abort(c, problem.Validation(invalid))
 	case errors.As(err, &images):
 		httpx.Abort(c, problem.Validation(map[string]string{"image_ids": images.Message}))
 	case errors.As(err, &sealed):
@@ -36,7 +32,7 @@ func (h *handlers) fail(c *gin.Context, err error) {
 		httpx.Abort(c, problem.Typed(http.StatusNotFound, "letter-not-found", "No such letter.", "There is no letter with this id among yours."))
 	case errors.Is(err, crypto.ErrNoKeys):
 		unavailable(c, "Letters are not available yet; try again shortly.")
-	case errors.Is(err, clients.ErrUnavailable):
+	case errors.Is(err, letter.ErrUnavailable):
 		h.log.WarnContext(c, "dependency unavailable", "path", c.FullPath(), "err", err)
 		unavailable(c, "A service letters depend on is unavailable; try again shortly.")
 	default:

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -12,33 +11,13 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
-	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
 )
-
-// Store is what the handlers need from storage.
-type Store interface {
-	Create(ctx context.Context, l letter.Letter) error
-	Get(ctx context.Context, userID, id uuid.UUID) (letter.Letter, error)
-	List(ctx context.Context, q postgres.Query) ([]letter.Letter, *postgres.Cursor, error)
-	Delete(ctx context.Context, userID, id uuid.UUID) error
-	Text(ctx context.Context, id uuid.UUID) (letter.Letter, error)
-	WrittenBy(ctx context.Context, userID uuid.UUID) ([]postgres.Written, error)
-}
-
-// Timezones tells a writer's IANA zone ("" when unknown).
-type Timezones interface {
-	Timezone(ctx context.Context, userID uuid.UUID) (string, error)
-}
-
-// Images attaches images to letters in letter-storage-service.
-type Images interface {
-	Attach(ctx context.Context, userID, letterID uuid.UUID, images []uuid.UUID, openAt time.Time) error
-	Detach(ctx context.Context, letterID uuid.UUID) error
-}
 
 // List limits.
 const (
@@ -47,18 +26,15 @@ const (
 )
 
 type handlers struct {
-	store     Store
-	users     Timezones
-	storage   Images
-	clock     clock.Clock
-	defaultTZ string
-	log       *slog.Logger
+	store  letter.Store
+	writer *letter.Writer
+	clock  clock.Clock
+	log    *slog.Logger
 }
 
-// create writes a letter: validated in the writer's timezone, its images
-// attached in letter-storage first, then stored with letter.created.
+// create writes a letter (letter.Writer: zone, attach, store, undo).
 func (h *handlers) create(c *gin.Context) {
-	userID, ok := caller(c)
+	userID, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -67,81 +43,50 @@ func (h *handlers) create(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zone(c, userID)
+	l, err := h.writer.Write(c, userID, req.draft())
 	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	now := h.clock.Now()
-	l, err := letter.New(uuid.New(), userID, req.draft(), loc, now)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	images := l.ImageIDs()
-	if len(images) > 0 {
-		if err := h.storage.Attach(c, userID, l.ID(), images, l.OpenAt()); err != nil {
-			h.fail(c, err)
-			return
-		}
-	}
-	if err := h.store.Create(c, l); err != nil {
-		if len(images) > 0 {
-			h.detach(c, l.ID())
-		}
 		h.fail(c, err)
 		return
 	}
 	c.Header("Location", "/api/letters/"+l.ID().String())
-	c.JSON(http.StatusCreated, fullView(l, now))
-}
-
-// detach releases images attached to a letter that was never stored, so
-// the writer can use them again. Best effort: if it fails the images stay
-// attached to a letter that does not exist, and the log line says which.
-func (h *handlers) detach(c *gin.Context, letterID uuid.UUID) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 10*time.Second)
-	defer cancel()
-	if err := h.storage.Detach(ctx, letterID); err != nil {
-		h.log.ErrorContext(ctx, "images stay attached to a letter that was not stored", "letter_id", letterID, "err", err)
-	}
+	c.JSON(http.StatusCreated, fullView(l, h.clock.Now()))
 }
 
 // list answers the caller's letters, newest first, a page at a time.
 func (h *handlers) list(c *gin.Context) {
-	userID, ok := caller(c)
+	userID, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
-	q := postgres.Query{UserID: userID, Limit: defaultLimit}
-	errs := map[string]string{}
+	q := letter.Query{UserID: userID, Limit: defaultLimit}
+	var errs fields.Set
 	var err error
 	if q.Category, err = letter.ParseCategory(c.Query("category")); err != nil {
-		errs["category"] = "must be past, today or future"
+		errs.Add("category", "must be past, today or future")
 	}
 	if s := c.Query("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxLimit {
-			errs["limit"] = "must be a number from 1 to " + strconv.Itoa(maxLimit)
+			errs.Add("limit", "must be a number from 1 to "+strconv.Itoa(maxLimit))
 		}
 		q.Limit = n
 	}
 	if q.After, err = decodeCursor(c.Query("cursor")); err != nil {
-		errs["cursor"] = "is not a cursor this list returned"
+		errs.Add("cursor", "is not a cursor this list returned")
 	}
-	if len(errs) > 0 {
-		h.fail(c, letter.ValidationError(errs))
+	if err := errs.Err(); err != nil {
+		h.fail(c, err)
 		return
 	}
 	now := h.clock.Now()
 	if q.Category != letter.All {
 		// "Today" is the writer's, in their zone as it is now.
-		loc, err := h.zone(c, userID)
+		loc, err := h.writer.Zone(c, userID)
 		if err != nil {
 			h.fail(c, err)
 			return
 		}
-		q.Today = letter.Today(now, loc)
+		q.Today = wallclock.Today(now, loc)
 	}
 	page, next, err := h.store.List(c, q)
 	if err != nil {
@@ -157,7 +102,7 @@ func (h *handlers) list(c *gin.Context) {
 
 // get answers one letter in full once it is open, 423 before.
 func (h *handlers) get(c *gin.Context) {
-	userID, ok := caller(c)
+	userID, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -181,7 +126,7 @@ func (h *handlers) get(c *gin.Context) {
 
 // delete removes a letter; letter.deleted takes its images and mail along.
 func (h *handlers) delete(c *gin.Context) {
-	userID, ok := caller(c)
+	userID, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
@@ -200,13 +145,13 @@ func (h *handlers) delete(c *gin.Context) {
 // export answers everything the caller wrote as a download: opened
 // letters in full, sealed ones as the list shows them.
 func (h *handlers) export(c *gin.Context) {
-	userID, ok := caller(c)
+	userID, ok := authn.Caller(c)
 	if !ok {
 		return
 	}
 	now := h.clock.Now()
 	out := exportDTO{ExportedAt: now.UTC(), Letters: []any{}}
-	q := postgres.Query{UserID: userID, Limit: maxLimit, WithContent: true}
+	q := letter.Query{UserID: userID, Limit: maxLimit, WithContent: true}
 	for {
 		page, next, err := h.store.List(c, q)
 		if err != nil {
@@ -257,27 +202,7 @@ func (h *handlers) writtenBy(c *gin.Context) {
 		return
 	}
 	if list == nil {
-		list = []postgres.Written{}
+		list = []letter.Written{}
 	}
 	c.JSON(http.StatusOK, list)
-}
-
-// zone is the writer's current timezone: their profile's, the default
-// when they have none, and an error (503) when user-service cannot say.
-func (h *handlers) zone(ctx context.Context, userID uuid.UUID) (*time.Location, error) {
-	name, err := h.users.Timezone(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	return letter.LoadZone(name, h.defaultTZ), nil
-}
-
-// caller returns the authenticated user's id (Require put it there).
-func caller(c *gin.Context) (uuid.UUID, bool) {
-	id, err := uuid.Parse(authn.UserID(c.Request.Context()))
-	if err != nil {
-		authn.Unauthorized(c, "Sign in first: this needs an access token.")
-		return uuid.Nil, false
-	}
-	return id, true
 }

@@ -6,12 +6,12 @@ package letter
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // Sentinel errors, mapped to HTTP answers in one place (httpapi).
@@ -21,24 +21,22 @@ var (
 	ErrNotFound = errors.New("letter not found")
 	// ErrSealed: the letter exists but its open time has not come.
 	ErrSealed = errors.New("letter is sealed")
-	// ErrInvalid: the input broke a rule; see ValidationError.
-	ErrInvalid = errors.New("invalid letter")
+	// ErrUnavailable: a service this needs (user-service for the zone,
+	// letter-storage for images) could not answer; the request fails
+	// rather than guessing.
+	ErrUnavailable = errors.New("a service this needs is unavailable")
+	// ErrImagesRejected: letter-storage refused the image ids (not the
+	// writer's, already attached, unknown); see ImagesError.
+	ErrImagesRejected = errors.New("images rejected")
 )
 
-// ValidationError lists every invalid field with a message for the writer.
-type ValidationError map[string]string
+// ImagesError is ErrImagesRejected with letter-storage's explanation.
+type ImagesError struct{ Message string }
 
-func (v ValidationError) Error() string {
-	keys := slices.Sorted(maps.Keys(v))
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+": "+v[k])
-	}
-	return "invalid letter: " + strings.Join(parts, "; ")
-}
+func (e *ImagesError) Error() string { return "images rejected: " + e.Message }
 
-// Is makes errors.Is(err, ErrInvalid) true.
-func (v ValidationError) Is(target error) bool { return target == ErrInvalid }
+// Unwrap makes errors.Is(err, ErrImagesRejected) true.
+func (e *ImagesError) Unwrap() error { return ErrImagesRejected }
 
 // SealedError is ErrSealed with the moment the letter opens.
 type SealedError struct {
@@ -59,8 +57,8 @@ type Letter struct {
 	userID       uuid.UUID
 	title        string
 	content      string
-	openDate     Date
-	openTime     Clock
+	openDate     wallclock.Date
+	openTime     wallclock.TimeOfDay
 	openAt       time.Time
 	timezone     string
 	imageIDs     []uuid.UUID
@@ -76,8 +74,8 @@ type Snapshot struct {
 	UserID       uuid.UUID
 	Title        string
 	Content      string
-	OpenDate     Date
-	OpenTime     Clock
+	OpenDate     wallclock.Date
+	OpenTime     wallclock.TimeOfDay
 	OpenAt       time.Time
 	Timezone     string
 	ImageIDs     []uuid.UUID
@@ -107,16 +105,16 @@ func (l Letter) Snapshot() Snapshot {
 	}
 }
 
-func (l Letter) ID() uuid.UUID         { return l.id }
-func (l Letter) UserID() uuid.UUID     { return l.userID }
-func (l Letter) Title() string         { return l.title }
-func (l Letter) OpenDate() Date        { return l.openDate }
-func (l Letter) OpenTime() Clock       { return l.openTime }
-func (l Letter) OpenAt() time.Time     { return l.openAt }
-func (l Letter) Timezone() string      { return l.timezone }
-func (l Letter) CreatedAt() time.Time  { return l.createdAt }
-func (l Letter) ImageCount() int       { return len(l.imageIDs) }
-func (l Letter) ImageIDs() []uuid.UUID { return slices.Clone(l.imageIDs) }
+func (l Letter) ID() uuid.UUID                 { return l.id }
+func (l Letter) UserID() uuid.UUID             { return l.userID }
+func (l Letter) Title() string                 { return l.title }
+func (l Letter) OpenDate() wallclock.Date      { return l.openDate }
+func (l Letter) OpenTime() wallclock.TimeOfDay { return l.openTime }
+func (l Letter) OpenAt() time.Time             { return l.openAt }
+func (l Letter) Timezone() string              { return l.timezone }
+func (l Letter) CreatedAt() time.Time          { return l.createdAt }
+func (l Letter) ImageCount() int               { return len(l.imageIDs) }
+func (l Letter) ImageIDs() []uuid.UUID         { return slices.Clone(l.imageIDs) }
 
 // Sealed reports whether the letter is still closed at now. It opens at
 // exactly OpenAt.

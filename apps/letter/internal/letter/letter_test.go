@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 )
@@ -108,16 +109,16 @@ func TestNewValidates(t *testing.T) {
 				}
 				return
 			}
-			var v letter.ValidationError
-			if !errors.As(err, &v) || !errors.Is(err, letter.ErrInvalid) {
-				t.Fatalf("New: %v, want a ValidationError", err)
+			var v *fields.Error
+			if !errors.As(err, &v) || !errors.Is(err, fields.ErrInvalid) {
+				t.Fatalf("New: %v, want a *fields.Error", err)
 			}
-			if len(v) != len(tt.invalid) {
-				t.Errorf("errors = %v, want exactly %v", v, tt.invalid)
+			if len(v.Fields()) != len(tt.invalid) {
+				t.Errorf("errors = %v, want exactly %v", v.Fields(), tt.invalid)
 			}
 			for _, f := range tt.invalid {
-				if v[f] == "" {
-					t.Errorf("no error for %s; got %v", f, v)
+				if v.Message(f) == "" {
+					t.Errorf("no error for %s; got %v", f, v.Fields())
 				}
 			}
 		})
@@ -210,21 +211,7 @@ func TestALetterForTodayMayAlreadyBeOpen(t *testing.T) {
 	}
 }
 
-func TestCategory(t *testing.T) {
-	today := letter.Date{Year: 2026, Month: 3, Day: 10}
-	tests := []struct {
-		date letter.Date
-		want letter.Category
-	}{
-		{letter.Date{Year: 2026, Month: 3, Day: 9}, letter.Past},
-		{today, letter.Now},
-		{letter.Date{Year: 2026, Month: 3, Day: 11}, letter.Future},
-	}
-	for _, tt := range tests {
-		if got := letter.Of(tt.date, today); got != tt.want {
-			t.Errorf("Of(%s) = %q, want %q", tt.date, got, tt.want)
-		}
-	}
+func TestParseCategory(t *testing.T) {
 	for _, s := range []string{"", "past", "today", "future"} {
 		if _, err := letter.ParseCategory(s); err != nil {
 			t.Errorf("ParseCategory(%q): %v", s, err)
@@ -232,13 +219,5 @@ func TestCategory(t *testing.T) {
 	}
 	if _, err := letter.ParseCategory("sealed"); err == nil {
 		t.Error("ParseCategory accepted sealed")
-	}
-}
-
-func TestLoadZoneFallsBack(t *testing.T) {
-	for _, name := range []string{"", "Mars/Olympus", "Local"} {
-		if got := letter.LoadZone(name, "Asia/Seoul").String(); got != "Asia/Seoul" {
-			t.Errorf("LoadZone(%q) = %s, want the fallback", name, got)
-		}
 	}
 }

@@ -7,6 +7,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
 // Limits of a letter.
@@ -16,6 +19,9 @@ const (
 	MaxImages       = 5
 	MaxYearsAhead   = 100
 )
+
+// DefaultOpenTime is when a letter opens when the writer names no time.
+var DefaultOpenTime = wallclock.MustTimeOfDay(9, 0)
 
 // Draft is what a writer sends.
 type Draft struct {
@@ -29,57 +35,57 @@ type Draft struct {
 
 // New validates d for the writer userID, whose timezone is loc, at now, and
 // returns the letter with id. Every broken rule is reported at once in a
-// ValidationError. OpenAt may be in the past when the open date is today:
+// *fields.Error. OpenAt may be in the past when the open date is today:
 // such a letter is open at once.
 func New(id, userID uuid.UUID, d Draft, loc *time.Location, now time.Time) (Letter, error) {
-	errs := ValidationError{}
+	var errs fields.Set
 
 	title := strings.TrimSpace(d.Title)
 	switch n := utf8.RuneCountInString(title); {
 	case n == 0:
-		errs["title"] = "is required"
+		errs.Add("title", "is required")
 	case n > MaxTitleRunes:
-		errs["title"] = fmt.Sprintf("must be at most %d characters (it has %d)", MaxTitleRunes, n)
+		errs.Add("title", fmt.Sprintf("must be at most %d characters (it has %d)", MaxTitleRunes, n))
 	}
 
 	switch n := utf8.RuneCountInString(d.Content); {
 	case strings.TrimSpace(d.Content) == "":
-		errs["content"] = "is required"
+		errs.Add("content", "is required")
 	case n > MaxContentRunes:
-		errs["content"] = fmt.Sprintf("must be at most %d characters (it has %d)", MaxContentRunes, n)
+		errs.Add("content", fmt.Sprintf("must be at most %d characters (it has %d)", MaxContentRunes, n))
 	}
 
-	today := Today(now, loc)
-	date, err := ParseDate(d.OpenDate)
+	today := wallclock.Today(now, loc)
+	date, err := wallclock.ParseDate(d.OpenDate)
 	switch {
 	case d.OpenDate == "":
-		errs["open_date"] = "is required (YYYY-MM-DD)"
+		errs.Add("open_date", "is required (YYYY-MM-DD)")
 	case err != nil:
-		errs["open_date"] = "must be a real date as YYYY-MM-DD"
+		errs.Add("open_date", "must be a real date as YYYY-MM-DD")
 	case date.Compare(today) < 0:
-		errs["open_date"] = fmt.Sprintf("must be today (%s) or later", today)
+		errs.Add("open_date", fmt.Sprintf("must be today (%s) or later", today))
 	case date.Compare(today.AddYears(MaxYearsAhead)) > 0:
-		errs["open_date"] = fmt.Sprintf("must be at most %d years ahead (%s)", MaxYearsAhead, today.AddYears(MaxYearsAhead))
+		errs.Add("open_date", fmt.Sprintf("must be at most %d years ahead (%s)", MaxYearsAhead, today.AddYears(MaxYearsAhead)))
 	}
 
 	clock := DefaultOpenTime
 	if d.OpenTime != nil {
-		if clock, err = ParseClock(*d.OpenTime); err != nil {
-			errs["open_time"] = "must be HH:MM between 00:00 and 23:59"
+		if clock, err = wallclock.ParseTimeOfDay(*d.OpenTime); err != nil {
+			errs.Add("open_time", "must be HH:MM between 00:00 and 23:59")
 		}
 	}
 
 	images, msg := imageIDs(d.ImageIDs)
 	if msg != "" {
-		errs["image_ids"] = msg
+		errs.Add("image_ids", msg)
 	}
 
-	if len(errs) > 0 {
-		return Letter{}, errs
+	if err := errs.Err(); err != nil {
+		return Letter{}, err
 	}
 	return Letter{
 		id: id, userID: userID, title: title, content: d.Content,
-		openDate: date, openTime: clock, openAt: OpenAt(date, clock, loc), timezone: loc.String(),
+		openDate: date, openTime: clock, openAt: wallclock.On(date, clock, loc), timezone: loc.String(),
 		imageIDs: images,
 		// Postgres keeps microseconds; cut here so what we return equals
 		// what a later read returns (and cursors compare exactly).
@@ -126,16 +132,4 @@ func ParseCategory(s string) (Category, error) {
 		return c, nil
 	}
 	return All, fmt.Errorf("category %q: want past, today or future", s)
-}
-
-// Of is the category of a letter opening on date when it is today.
-func Of(date, today Date) Category {
-	switch date.Compare(today) {
-	case -1:
-		return Past
-	case 0:
-		return Now
-	default:
-		return Future
-	}
 }

@@ -16,10 +16,13 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
 	"github.com/lettertomyself/ltm/apps/platform/outbox"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/crypto"
+	"github.com/lettertomyself/ltm/apps/letter/internal/events"
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 )
 
@@ -31,12 +34,6 @@ func Migrations() fs.FS {
 	sub, _ := fs.Sub(migrations, "migrations")
 	return sub
 }
-
-// Topics this store publishes through the outbox.
-const (
-	TopicCreated = "letter.created"
-	TopicDeleted = "letter.deleted"
-)
 
 // Keys hands out the keyring (crypto.Holder is one); crypto.ErrNoKeys
 // until it is loaded.
@@ -52,23 +49,6 @@ type Store struct {
 
 // New returns a store on pool encrypting with keys.
 func New(pool *pgxpool.Pool, keys Keys) *Store { return &Store{pool: pool, keys: keys} }
-
-// createdEvent is letter.created's payload: ids and times only. The text
-// never travels on the broker (where a dead-lettered copy could live
-// forever) nor sits in an outbox row: emotion-ml reads it by invocation
-// (Text), and the scheduler never needed it.
-type createdEvent struct {
-	LetterID  uuid.UUID `json:"letter_id"`
-	UserID    uuid.UUID `json:"user_id"`
-	OpenAt    string    `json:"open_at"`
-	WrittenAt string    `json:"written_at"`
-}
-
-// deletedEvent is letter.deleted's payload.
-type deletedEvent struct {
-	LetterID uuid.UUID `json:"letter_id"`
-	UserID   uuid.UUID `json:"user_id"`
-}
 
 // Associated data: the letter id plus the column, so a ciphertext moved to
 // another row, or title and content swapped within one, fails to decrypt.
@@ -103,7 +83,7 @@ func (s *Store) Create(ctx context.Context, l letter.Letter) error {
 		if err != nil {
 			return fmt.Errorf("insert letter: %w", err)
 		}
-		_, err = outbox.Enqueue(ctx, tx, TopicCreated, createdEvent{
+		_, err = outbox.Enqueue(ctx, tx, events.TopicCreated, events.Created{
 			LetterID: snap.ID, UserID: snap.UserID, OpenAt: snap.OpenAt.UTC().Format(time.RFC3339),
 			WrittenAt: snap.CreatedAt.UTC().Format(time.RFC3339Nano),
 		})
@@ -142,21 +122,15 @@ func (s *Store) Text(ctx context.Context, id uuid.UUID) (letter.Letter, error) {
 	return l, nil
 }
 
-// Written is one letter of a user as a re-analysis needs it.
-type Written struct {
-	LetterID  uuid.UUID `json:"letter_id"`
-	WrittenAt time.Time `json:"written_at"`
-}
-
 // WrittenBy lists every letter of userID, oldest first, without decrypting
 // anything: emotion-store's re-analysis asks emotion-ml for each.
-func (s *Store) WrittenBy(ctx context.Context, userID uuid.UUID) ([]Written, error) {
+func (s *Store) WrittenBy(ctx context.Context, userID uuid.UUID) ([]letter.Written, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, created_at FROM letters WHERE user_id = $1 ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list letters: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Written, error) {
-		var w Written
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (letter.Written, error) {
+		var w letter.Written
 		err := r.Scan(&w.LetterID, &w.WrittenAt)
 		return w, err
 	})
@@ -166,28 +140,9 @@ func (s *Store) WrittenBy(ctx context.Context, userID uuid.UUID) ([]Written, err
 	return out, nil
 }
 
-// Cursor is a position in a user's list: the last letter seen.
-type Cursor struct {
-	CreatedAt time.Time
-	ID        uuid.UUID
-}
-
-// Query selects a page of a user's letters, newest first.
-type Query struct {
-	UserID   uuid.UUID
-	Category letter.Category
-	// Today is the writer's date the category is measured against.
-	Today letter.Date
-	Limit int
-	After *Cursor
-	// WithContent decrypts the content too (export); the list never
-	// needs it.
-	WithContent bool
-}
-
 // List returns up to q.Limit letters and the cursor of the next page (nil
 // on the last one).
-func (s *Store) List(ctx context.Context, q Query) ([]letter.Letter, *Cursor, error) {
+func (s *Store) List(ctx context.Context, q letter.Query) ([]letter.Letter, *letter.Cursor, error) {
 	ring, err := s.keys.Keyring()
 	if err != nil {
 		return nil, nil, err
@@ -236,11 +191,11 @@ func (s *Store) List(ctx context.Context, q Query) ([]letter.Letter, *Cursor, er
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("list letters: %w", err)
 	}
-	var next *Cursor
+	var next *letter.Cursor
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
-		next = &Cursor{CreatedAt: last.CreatedAt(), ID: last.ID()}
+		next = &letter.Cursor{CreatedAt: last.CreatedAt(), ID: last.ID()}
 	}
 	return out, next, nil
 }
@@ -257,35 +212,19 @@ func (s *Store) Delete(ctx context.Context, userID, id uuid.UUID) error {
 		if tag.RowsAffected() == 0 {
 			return letter.ErrNotFound
 		}
-		_, err = outbox.Enqueue(ctx, tx, TopicDeleted, deletedEvent{LetterID: id, UserID: userID})
+		_, err = outbox.Enqueue(ctx, tx, events.TopicDeleted, events.Deleted{LetterID: id, UserID: userID})
 		return err
 	})
-}
-
-// Event names one delivered event for the inbox: the consumer claiming it
-// and its CloudEvent id.
-type Event struct {
-	Consumer string
-	ID       string
-}
-
-// Analysis is an emotion analysis of one letter.
-type Analysis struct {
-	LetterID     uuid.UUID
-	UserID       uuid.UUID
-	Mood         string
-	DetailedMood *string
-	AnalyzedAt   time.Time
 }
 
 // ApplyAnalysis stores a's mood on the letter once per event. A letter
 // that is gone or not a.UserID's is left alone (it may have been deleted
 // since), and an older analysis never replaces a newer one (re-analysis
 // results can arrive out of order). It reports whether the letter changed.
-func (s *Store) ApplyAnalysis(ctx context.Context, e Event, a Analysis) (bool, error) {
+func (s *Store) ApplyAnalysis(ctx context.Context, e delivery.Ref, a letter.Analysis) (bool, error) {
 	changed := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		fresh, err := inbox.Claim(ctx, tx, e.Consumer, e.ID)
+		fresh, err := inbox.Claim(ctx, tx, e.Consumer(), e.ID())
 		if err != nil || !fresh {
 			return err
 		}
@@ -306,10 +245,10 @@ func (s *Store) ApplyAnalysis(ctx context.Context, e Event, a Analysis) (bool, e
 // letter.deleted for each so consumers that track letters (scheduled
 // mail, images, statistics) let go of them too. It returns how many
 // letters went.
-func (s *Store) DeleteUser(ctx context.Context, e Event, userID uuid.UUID) (int, error) {
+func (s *Store) DeleteUser(ctx context.Context, e delivery.Ref, userID uuid.UUID) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		fresh, err := inbox.Claim(ctx, tx, e.Consumer, e.ID)
+		fresh, err := inbox.Claim(ctx, tx, e.Consumer(), e.ID())
 		if err != nil || !fresh {
 			return err
 		}
@@ -322,7 +261,7 @@ func (s *Store) DeleteUser(ctx context.Context, e Event, userID uuid.UUID) (int,
 			return fmt.Errorf("purge letters: %w", err)
 		}
 		for _, id := range ids {
-			if _, err := outbox.Enqueue(ctx, tx, TopicDeleted, deletedEvent{LetterID: id, UserID: userID}); err != nil {
+			if _, err := outbox.Enqueue(ctx, tx, events.TopicDeleted, events.Deleted{LetterID: id, UserID: userID}); err != nil {
 				return err
 			}
 		}
@@ -354,8 +293,8 @@ func scan(row pgx.Row, ring *crypto.Keyring, withContent bool) (letter.Letter, e
 	if err != nil {
 		return letter.Letter{}, err
 	}
-	s.OpenDate = letter.DateOf(openDate)
-	if s.OpenTime, err = letter.ParseClock(clock); err != nil {
+	s.OpenDate = wallclock.DateOf(openDate)
+	if s.OpenTime, err = wallclock.ParseTimeOfDay(clock); err != nil {
 		return letter.Letter{}, fmt.Errorf("letter %s: %w", s.ID, err)
 	}
 	title, err := ring.Decrypt(kid, titleCT, aad(s.ID, "title"))

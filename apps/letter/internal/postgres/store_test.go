@@ -12,11 +12,14 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/crypto"
+	letterevents "github.com/lettertomyself/ltm/apps/letter/internal/events"
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
 )
@@ -90,7 +93,7 @@ func TestCreateStoresTheLetterAndItsEventTogether(t *testing.T) {
 	}
 
 	events := outboxtest.Messages(t, f.pool)
-	if len(events) != 1 || events[0].Topic != postgres.TopicCreated {
+	if len(events) != 1 || events[0].Topic != letterevents.TopicCreated {
 		t.Fatalf("outbox = %+v, want one letter.created", events)
 	}
 	p := events[0].Payload
@@ -194,7 +197,7 @@ func TestDeleteWritesLetterDeleted(t *testing.T) {
 		t.Errorf("second delete: %v, want ErrNotFound", err)
 	}
 	events := outboxtest.Messages(t, f.pool)
-	if len(events) != 2 || events[1].Topic != postgres.TopicDeleted ||
+	if len(events) != 2 || events[1].Topic != letterevents.TopicDeleted ||
 		events[1].Payload["letter_id"] != l.ID().String() || events[1].Payload["user_id"] != user.String() || len(events[1].Payload) != 2 {
 		t.Errorf("outbox = %+v, want letter.created then letter.deleted {letter_id, user_id}", events)
 	}
@@ -216,9 +219,9 @@ func TestListPagesNewestFirstByCategory(t *testing.T) {
 		written = append(written, f.write(t, user, now, d, "letter "+d, "c"))
 	}
 	f.write(t, uuid.New(), t0, "2026-03-12", "someone else's", "c")
-	today := letter.Date{Year: 2026, Month: 3, Day: 12}
+	today := wallclock.NewDate(2026, 3, 12)
 
-	all := collect(t, f.store, postgres.Query{UserID: user, Limit: 2})
+	all := collect(t, f.store, letter.Query{UserID: user, Limit: 2})
 	if len(all) != len(written) {
 		t.Fatalf("listed %d letters, want %d", len(all), len(written))
 	}
@@ -229,17 +232,17 @@ func TestListPagesNewestFirstByCategory(t *testing.T) {
 		}
 	}
 	for cat, want := range map[letter.Category]int{letter.Past: 3, letter.Now: 2, letter.Future: 2} {
-		got := collect(t, f.store, postgres.Query{UserID: user, Category: cat, Today: today, Limit: 1})
+		got := collect(t, f.store, letter.Query{UserID: user, Category: cat, Today: today, Limit: 1})
 		if len(got) != want {
 			t.Errorf("%s: %d letters, want %d", cat, len(got), want)
 		}
 		for _, l := range got {
-			if letter.Of(l.OpenDate(), today) != cat {
+			if categoryOf(l.OpenDate(), today) != cat {
 				t.Errorf("%s lists a letter opening %s", cat, l.OpenDate())
 			}
 		}
 	}
-	page, _, err := f.store.List(ctx, postgres.Query{UserID: user, Limit: 10})
+	page, _, err := f.store.List(ctx, letter.Query{UserID: user, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +252,20 @@ func TestListPagesNewestFirstByCategory(t *testing.T) {
 }
 
 // collect pages through q, failing on a repeated letter.
-func collect(t *testing.T, s *postgres.Store, q postgres.Query) []letter.Letter {
+// categoryOf is the category of a letter opening on date when it is today,
+// worked out in Go to check the store's SQL against.
+func categoryOf(date, today wallclock.Date) letter.Category {
+	switch date.Compare(today) {
+	case -1:
+		return letter.Past
+	case 0:
+		return letter.Now
+	default:
+		return letter.Future
+	}
+}
+
+func collect(t *testing.T, s *postgres.Store, q letter.Query) []letter.Letter {
 	t.Helper()
 	var out []letter.Letter
 	seen := map[uuid.UUID]bool{}
@@ -300,11 +316,12 @@ func mood(t *testing.T, s *postgres.Store, l letter.Letter) (string, string) {
 func TestApplyAnalysisIsIdempotent(t *testing.T) {
 	f := newFixture(t)
 	l := f.write(t, uuid.New(), t0, "2026-03-10", "t", "c")
-	ev := func(id string) postgres.Event {
-		return postgres.Event{Consumer: "letter-service/emotion.analyzed", ID: id}
+	ev := func(id string) delivery.Ref {
+		r, _ := delivery.New("letter-service/emotion.analyzed", id)
+		return r
 	}
 	str := func(s string) *string { return &s }
-	joy := postgres.Analysis{LetterID: l.ID(), UserID: l.UserID(), Mood: "joy", DetailedMood: str("gratitude"), AnalyzedAt: t0.Add(time.Minute)}
+	joy := letter.Analysis{LetterID: l.ID(), UserID: l.UserID(), Mood: "joy", DetailedMood: str("gratitude"), AnalyzedAt: t0.Add(time.Minute)}
 
 	if changed, err := f.store.ApplyAnalysis(ctx, ev("e1"), joy); err != nil || !changed {
 		t.Fatalf("first delivery: changed %v, %v", changed, err)
@@ -352,7 +369,7 @@ func TestDeleteUserPurgesOnce(t *testing.T) {
 	f.write(t, user, t0, "2026-03-10", "a", "a")
 	f.write(t, user, t0, "2026-03-11", "b", "b")
 	kept := f.write(t, other, t0, "2026-03-10", "c", "c")
-	ev := postgres.Event{Consumer: "letter-service/user.deleted", ID: "u1"}
+	ev, _ := delivery.New("letter-service/user.deleted", "u1")
 
 	if n, err := f.store.DeleteUser(ctx, ev, user); err != nil || n != 2 {
 		t.Fatalf("DeleteUser = %d, %v; want 2", n, err)
@@ -360,7 +377,7 @@ func TestDeleteUserPurgesOnce(t *testing.T) {
 	if n, err := f.store.DeleteUser(ctx, ev, user); err != nil || n != 0 {
 		t.Fatalf("redelivered DeleteUser = %d, %v; want 0", n, err)
 	}
-	if left, _, _ := f.store.List(ctx, postgres.Query{UserID: user, Limit: 10}); len(left) != 0 {
+	if left, _, _ := f.store.List(ctx, letter.Query{UserID: user, Limit: 10}); len(left) != 0 {
 		t.Errorf("%d letters left", len(left))
 	}
 	if _, err := f.store.Get(ctx, other, kept.ID()); err != nil {
@@ -368,7 +385,7 @@ func TestDeleteUserPurgesOnce(t *testing.T) {
 	}
 	deleted := 0
 	for _, e := range outboxtest.Messages(t, f.pool) {
-		if e.Topic == postgres.TopicDeleted {
+		if e.Topic == letterevents.TopicDeleted {
 			deleted++
 		}
 	}

@@ -1,14 +1,11 @@
-package httpapi_test
+package main
 
 import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -21,12 +18,10 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
-	"github.com/lettertomyself/ltm/apps/platform/httpx"
-	"github.com/lettertomyself/ltm/apps/platform/pgtest"
-	"github.com/lettertomyself/ltm/apps/platform/service"
+	"github.com/lettertomyself/ltm/apps/platform/problem"
+	"github.com/lettertomyself/ltm/apps/platform/service/servicetest"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/crypto"
-	"github.com/lettertomyself/ltm/apps/letter/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
 )
 
@@ -58,7 +53,8 @@ func (s *sidecar) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, users), "/contact")
 		tz, ok := s.zones[id]
 		if !ok {
-			w.WriteHeader(http.StatusNotFound)
+			// What user-service answers for an account without a profile.
+			problem.Write(w, problem.Typed(http.StatusNotFound, "profile-not-found", "Profile not found", "No profile."))
 			return
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"user_id": id, "email": "me@example.com", "nickname": "me", "locale": "ko", "timezone": tz, "notifications": map[string]bool{}})
@@ -100,29 +96,13 @@ type env struct {
 
 func start(t *testing.T, keys *crypto.Holder) *env {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pool := pgtest.New(t, service.Migrations(postgres.Migrations())...)
 	side := &sidecar{zones: map[string]string{}, rejected: map[string]bool{}}
-	fake := httptest.NewServer(side)
-	t.Cleanup(fake.Close)
-
 	clk := clock.NewFake(t0)
 	iss := authntest.NewIssuer(t, clk)
-	router := httpx.NewRouter(log)
-	d := service.Deps{
-		Log: log, DB: pool, Router: router,
-		Dapr:     daprx.New(daprx.Config{Host: "127.0.0.1", HTTPPort: fake.Listener.Addr().(*net.TCPAddr).Port}, log),
-		Internal: router.Group("/internal"), FromDapr: router.Group(""),
-		Auth: iss.Verifier(),
-		Subs: daprx.NewSubscriptions(log),
-	}
-	if _, err := httpapi.Setup(httpapi.Options{Clock: clk, Keys: keys})(d); err != nil {
-		t.Fatal(err)
-	}
-	d.Subs.Mount(router, d.FromDapr)
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, clk: clk, side: side, iss: iss, subs: d.Subs.Declared(), store: postgres.New(pool, keys)}
+	s := spec(Config{Database: *servicetest.Database(t)}, keys)
+	s.Clock, s.Keys = clk, iss
+	srv := servicetest.Start(t, s, side)
+	return &env{t: t, url: srv.URL, clk: clk, side: side, iss: iss, subs: srv.Subs.Declared(), store: postgres.New(srv.DB, keys)}
 }
 
 func testKeys(t *testing.T) *crypto.Holder {
@@ -386,7 +366,10 @@ func (e *env) event(topic string, data any) string {
 	}
 	b, _ := json.Marshal(data)
 	env, _ := json.Marshal(map[string]any{"id": uuid.NewString(), "topic": topic, "datacontenttype": "application/json", "data": json.RawMessage(b)})
-	resp, err := http.Post(e.url+route, "application/cloudevents+json", bytes.NewReader(env))
+	req, _ := http.NewRequest(http.MethodPost, e.url+route, bytes.NewReader(env))
+	req.Header.Set("Content-Type", "application/cloudevents+json")
+	req.Header.Set(authn.AppTokenHeader, servicetest.AppToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -435,6 +418,7 @@ func TestSubscriptions(t *testing.T) {
 func (e *env) internal(path, app string) response {
 	e.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, e.url+path, nil)
+	req.Header.Set(authn.AppTokenHeader, servicetest.AppToken)
 	if app != "" {
 		req.Header.Set(authn.CallerAppHeader, app)
 	}
