@@ -125,7 +125,7 @@ type Analyzer struct {
 	clauseWordsEn                        map[string]bool
 	contrastKo, contrastEn, concessiveEn map[string]bool
 	firstKo, firstEn, thirdEn            map[string]bool
-	thirdKo, recovery                    map[string]bool
+	thirdKo, recovery, wishEn            map[string]bool
 }
 
 // New parses the embedded lexicon and rules once.
@@ -134,7 +134,7 @@ func New() (*Analyzer, error) {
 	if err := a.load(); err != nil {
 		return nil, err
 	}
-	a.thirdKo, a.recovery = set(a.rules.ThirdPersonKo), set(a.rules.RecoveryWords)
+	a.thirdKo, a.recovery, a.wishEn = set(a.rules.ThirdPersonKo), set(a.rules.RecoveryWords), set(a.rules.WishEn)
 	return a, nil
 }
 
@@ -414,6 +414,13 @@ func (st *state) addKo(i int, m koMatch) {
 		}
 		negated = st.negatesKo(last, j)
 	}
+	// 행복하길, 행복했으면: a wish, not a feeling yet.
+	for _, wsh := range a.rules.WishKo {
+		if strings.HasPrefix(rest, wsh) {
+			factor *= a.rules.WishFactor
+			break
+		}
+	}
 	// 무섭기도 하다, 슬프긴 하다: said in passing.
 	for _, soft := range a.rules.SoftenersKo {
 		if strings.HasPrefix(rest, soft.Word) {
@@ -589,6 +596,12 @@ func (st *state) modifiersEn(i, end int) (factor float64, flags uint16, negated 
 		if a.emphasisEn[w] {
 			emphasis = true
 			continue
+		}
+		// "I hope you're happy": a wish, not a feeling yet.
+		if a.wishEn[w] {
+			factor *= a.rules.WishFactor
+			flags |= flagDiminished
+			break
 		}
 		if a.negatorsEn[w] || strings.HasSuffix(w, "n't") {
 			// "can't stop smiling", "not only": not a negation of the term.

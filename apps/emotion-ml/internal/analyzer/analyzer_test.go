@@ -75,6 +75,9 @@ func TestAnalyzeTrickySentences(t *testing.T) {
 		{"excitement", "", "I'm so excited for the trip next week, I can't wait!", "joy", "excitement"},
 		{"loss", "", "Grandpa passed away yesterday. I miss him so much.", "sadness", "loss"},
 		{"regret", "", "그때 그 말을 하지 말걸. 너무 후회된다.", "sadness", "regret"},
+		{"regret -ㄹ걸 alone", "", "돈을 좀 아껴 쓸걸.", "sadness", "regret"},
+		{"en wish I had someone is loneliness", "", "I wish I had someone to talk to.", "sadness", "loneliness"},
+		{"en wish I had done is regret", "", "I wish I had called her back.", "sadness", "regret"},
 		{"resentment", "", "It's not fair. I did all the work and he got the credit.", "anger", "resentment"},
 		{"restlessness", "", "결과 발표를 기다리는데 초조해서 아무것도 손에 안 잡힌다.", "anxiety", "restlessness"},
 		{"nervousness", "", "Big interview tomorrow and I'm so nervous.", "anxiety", "nervousness"},
@@ -165,6 +168,10 @@ func TestAnalyzeWeighs(t *testing.T) {
 		{"ko negation", "무서웠다", "하나도 안 무서웠다", "anxiety"},
 		{"en negation", "I was scared", "I wasn't scared", "anxiety"},
 		{"emoji adds", "좋은 하루 😊", "좋은 하루", "joy"},
+		{"ko a wish is not yet a feeling", "나는 행복하다", "나는 행복하길", "joy"},
+		{"en a wish is not yet a feeling", "I am happy", "I hope you are happy", "joy"},
+		{"ko said in passing", "무섭다", "무섭기도 하다", "anxiety"},
+		{"exclamation", "I'm so happy!", "I'm so happy.", "joy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -93,6 +93,9 @@ type rules struct {
 	ReportedFactor     float64           `json:"reported_factor"`
 	ContrastFactor     float64           `json:"contrast_factor"`
 	ExclaimFactor      float64           `json:"exclaim_factor"`
+	WishFactor         float64           `json:"wish_factor"`
+	WishEn             []string          `json:"wish_en"`
+	WishKo             []string          `json:"wish_ko"`
 	WeakContrastFactor float64           `json:"weak_contrast_factor"`
 	MaxIntensity       float64           `json:"max_intensity"`
 	EmphasisFactor     float64           `json:"emphasis_factor"`
