@@ -299,3 +299,32 @@ func TestStartAppWithChangesOnlyTheAppsEnvironment(t *testing.T) {
 		t.Error("the sidecar received the app's environment")
 	}
 }
+
+// App and Apps read what StartAppWith writes: under -race, reading while
+// an app restarts with new env must not race.
+func TestAppInfoWhileRestarting(t *testing.T) {
+	opts, _ := fakeSystem(t, map[string]string{"switcher": "app"})
+	opts.ReadyTimeout = 5 * time.Second
+	sys := startSystem(t, opts)
+	if err := sys.StopApp(context.Background(), "switcher"); err != nil {
+		t.Fatalf("StopApp: %v", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 200 {
+			if info, ok := sys.App("switcher"); !ok || info.ID != "switcher" {
+				t.Errorf("App = %+v, %v", info, ok)
+				return
+			}
+			_ = sys.Apps()
+		}
+	}()
+	if err := sys.StartAppWith(context.Background(), "switcher", map[string]string{"EXTRA": "1"}); err != nil {
+		t.Fatalf("StartAppWith: %v", err)
+	}
+	<-done
+	if info, _ := sys.App("switcher"); info.Env["EXTRA"] != "1" {
+		t.Errorf("env after StartAppWith = %v", info.Env)
+	}
+}

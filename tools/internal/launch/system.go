@@ -334,8 +334,11 @@ func (s *System) StartAppWith(ctx context.Context, id string, env map[string]str
 	return s.waitReady(ctx, []*appRun{r})
 }
 
-// App returns a running app's resolved configuration.
+// App returns a running app's resolved configuration. StartAppWith may
+// change it meanwhile, so it is read under the same lock.
 func (s *System) App(id string) (AppInfo, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	r, ok := s.byID[id]
 	if !ok {
 		return AppInfo{}, false
@@ -345,6 +348,8 @@ func (s *System) App(id string) (AppInfo, bool) {
 
 // Apps returns every app of the system in run file order.
 func (s *System) Apps() []AppInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	out := make([]AppInfo, 0, len(s.apps))
 	for _, r := range s.apps {
 		out = append(out, r.info)
