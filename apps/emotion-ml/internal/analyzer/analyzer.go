@@ -304,7 +304,7 @@ func (st *state) personKo(w string) {
 	}
 	for _, p := range a.rules.SubjectParticlesKo {
 		if stem, ok := strings.CutSuffix(w, p); ok && stem != "" {
-			stem = strings.TrimSuffix(stem, "님")
+			stem = strings.TrimSuffix(strings.TrimSuffix(stem, "들"), "님")
 			if a.thirdKo[stem] {
 				st.person = 3
 			}
@@ -597,12 +597,6 @@ func (st *state) modifiersEn(i, end int) (factor float64, flags uint16, negated 
 			emphasis = true
 			continue
 		}
-		// "I hope you're happy": a wish, not a feeling yet.
-		if a.wishEn[w] {
-			factor *= a.rules.WishFactor
-			flags |= flagDiminished
-			break
-		}
 		if a.negatorsEn[w] || strings.HasSuffix(w, "n't") {
 			// "can't stop smiling", "not only": not a negation of the term.
 			if st.sameClause(j, j+1, tokLatin) && a.negBreakersEn[st.text(j+1)] {
@@ -618,8 +612,20 @@ func (st *state) modifiersEn(i, end int) (factor float64, flags uint16, negated 
 			break
 		}
 	}
+	// "I hope you're healthy and happy": a wish, not a feeling yet; it
+	// reaches across "and" to the end of the clause.
+	for j := i - 1; j >= i-wishReach && st.sameClause(i, j, tokLatin); j-- {
+		if a.wishEn[st.text(j)] {
+			factor *= a.rules.WishFactor
+			flags |= flagDiminished
+			break
+		}
+	}
 	return factor, flags, negated
 }
+
+// wishReach is how many words back a "hope" or "wish" still governs.
+const wishReach = 6
 
 // recovered reports whether the sentence of token i says the feeling is
 // over ("not sad anymore", "더 이상 슬프지 않아"): a negation that means the

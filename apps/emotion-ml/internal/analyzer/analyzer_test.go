@@ -63,6 +63,8 @@ func TestAnalyzeTrickySentences(t *testing.T) {
 
 		// Reported feelings weigh less than the writer's own.
 		{"ko reported anger alone", "", "엄마가 화가 났다.", "neutral", ""},
+		{"ko reported plural", "", "친구들이 화가 났다.", "neutral", ""},
+		{"en reported plural", "", "My friends were angry about the game.", "neutral", ""},
 		{"ko reported vs own", "", "친구가 화를 냈다. 나는 그냥 슬펐다.", "sadness", "*"},
 		{"ko honorific", "", "부장님이 화를 내셨다. 나는 회의록을 정리했다.", "neutral", ""},
 		{"ko appearance", "", "다들 즐거워 보였는데 나만 겉도는 느낌이었다.", "sadness", "loneliness"},
