@@ -624,6 +624,10 @@ func (st *state) modifiersEn(i, end int) (factor float64, flags uint16, negated 
 	return factor, flags, negated
 }
 
+// recoveryReach bounds the search for "anymore" around a negation, so a
+// letter without full stops costs linear time.
+const recoveryReach = 12
+
 // wishReach is how many words back a "hope" or "wish" still governs.
 const wishReach = 6
 
@@ -632,12 +636,12 @@ const wishReach = 6
 // writer got better, not merely that the word does not apply.
 func (st *state) recovered(i int) bool {
 	sent := st.toks[i].sent
-	for j := i; j >= 0 && st.toks[j].sent == sent; j-- {
+	for j := i; j >= 0 && j > i-recoveryReach && st.toks[j].sent == sent; j-- {
 		if st.a.recovery[st.text(j)] {
 			return true
 		}
 	}
-	for j := i + 1; j < len(st.toks) && st.toks[j].sent == sent; j++ {
+	for j := i + 1; j < len(st.toks) && j < i+recoveryReach && st.toks[j].sent == sent; j++ {
 		if st.a.recovery[st.text(j)] {
 			return true
 		}

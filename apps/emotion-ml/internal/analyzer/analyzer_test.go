@@ -201,6 +201,7 @@ func TestAnalyzeOddInput(t *testing.T) {
 		{"emoticon prefixes at the end", "", ":"},
 		{"very long", "", long},
 		{"one giant word", "", strings.Repeat("슬", 100000)},
+		{"one endless sentence", "", strings.Repeat("not sad and not happy 안 슬프고 ", 20000)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
