@@ -164,6 +164,7 @@ type cue struct {
 	mood, sub  int
 	weight     float64
 	flags      uint16
+	epoch      int // how many turns ("but", "지만") came before it
 }
 
 // Analyze reads one letter. The title counts as its first sentence.
@@ -187,7 +188,8 @@ type state struct {
 
 	person          int // 0 unknown, 1 the writer, 3 someone else: the subject of the current sentence
 	sentences       int
-	pendingContrast float64
+	pendingContrast float64   // a turn waiting for something to follow it
+	turns           []float64 // the factor of each settled turn, in order
 }
 
 func (st *state) text(i int) string { return st.s[st.toks[i].start:st.toks[i].end] }
@@ -206,18 +208,31 @@ func (st *state) contrast(factor float64) {
 }
 
 // addEvidence appends a cue that counts for a mood, settling any contrast
-// waiting for it first.
+// waiting for it first. Settled contrasts are applied once, in settle.
 func (st *state) addEvidence(c cue) {
 	if st.pendingContrast != 1 {
-		for i := range st.cues {
-			if st.cues[i].flags&flagContext == 0 {
-				st.cues[i].weight *= st.pendingContrast
-				st.cues[i].flags |= flagContrast
-			}
-		}
+		st.turns = append(st.turns, st.pendingContrast)
 		st.pendingContrast = 1
 	}
+	c.epoch = len(st.turns)
 	st.cues = append(st.cues, c)
+}
+
+// settle scales every cue by the turns that came after it: a cue before two
+// "but"s counts ×0.25. Suffix products keep it linear in the letter.
+func (st *state) settle() {
+	suffix := make([]float64, len(st.turns)+1)
+	suffix[len(st.turns)] = 1
+	for k := len(st.turns) - 1; k >= 0; k-- {
+		suffix[k] = suffix[k+1] * st.turns[k]
+	}
+	for i := range st.cues {
+		c := &st.cues[i]
+		if c.flags&flagContext == 0 && c.epoch < len(st.turns) {
+			c.weight *= suffix[c.epoch]
+			c.flags |= flagContrast
+		}
+	}
 }
 
 func (st *state) run() {
@@ -693,6 +708,7 @@ func (st *state) addCue(i, start, end int, e *entry, factor float64, flags uint1
 
 func (st *state) result() Result {
 	a := st.a
+	st.settle()
 	var raw [len(moodKeys)]float64
 	var subRaw [len(subMoodKeys)]float64
 	raw[neutral] = a.rules.NeutralBase
