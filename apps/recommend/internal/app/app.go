@@ -94,7 +94,7 @@ type Suggester interface {
 type SuggestRequest struct {
 	Mood  catalog.Mood
 	Types []catalog.Type
-	// Avoid are titles the model should not repeat (disliked ones).
+	// Avoid are the normalised titles of disliked items.
 	Avoid []string
 	Max   int
 }
@@ -125,13 +125,13 @@ type Service struct {
 
 	mu   sync.Mutex
 	rng  *rand.Rand
-	busy map[string]chan struct{} // model calls in flight, by user and cache key
+	busy map[string]bool // model calls in flight, by user, day and mood
 }
 
 // New returns the service. rng drives the varied selection; tests pass a
 // seeded one.
 func New(cat *catalog.Catalog, store Store, moods Moods, clk clock.Clock, rng *rand.Rand, log *slog.Logger, opts Options) *Service {
-	return &Service{catalog: cat, store: store, moods: moods, clock: clk, rng: rng, log: log, opts: opts, busy: map[string]chan struct{}{}}
+	return &Service{catalog: cat, store: store, moods: moods, clock: clk, rng: rng, log: log, opts: opts, busy: map[string]bool{}}
 }
 
 // Query is a validated GET /api/recommendations.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,20 +65,16 @@ func (s *Service) today() string { return s.clock.Now().UTC().Format(time.DateOn
 func (s *Service) askModel(ctx context.Context, userID, day string, mood catalog.Mood, feedback []FeedbackEntry) []catalog.Item {
 	flight := userID + "|" + day + "|" + string(mood)
 	s.mu.Lock()
-	if _, running := s.busy[flight]; running {
+	if s.busy[flight] {
 		s.mu.Unlock()
 		return nil
 	}
-	done := make(chan struct{})
-	s.busy[flight] = done
+	s.busy[flight] = true
 	s.mu.Unlock()
+	done := make(chan struct{})
 
 	var result []catalog.Item
-	avoid := make([]string, 0)
-	for t := range s.dislikedTitles(feedback) {
-		avoid = append(avoid, t)
-	}
-	slices.Sort(avoid)
+	avoid := slices.Sorted(maps.Keys(s.dislikedTitles(feedback)))
 	go func() {
 		defer func() {
 			s.mu.Lock()
