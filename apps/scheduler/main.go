@@ -11,10 +11,10 @@ import (
 	// distroless image has no /usr/share/zoneinfo.
 	_ "time/tzdata"
 
-	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
+	"github.com/lettertomyself/ltm/apps/scheduler/internal/events"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/postgres"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/sweep"
@@ -46,13 +46,21 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if cfg.CatchUpWindow <= 0 || cfg.SweepBatchSize <= 0 {
 		return fmt.Errorf("configuration: CATCH_UP_WINDOW and SWEEP_BATCH_SIZE must be positive")
 	}
-	return service.Run(ctx, cfg.Base, service.Spec{
+	return service.Run(ctx, cfg.Base, spec(cfg), stdout)
+}
+
+// spec is scheduler-service as main runs it and as its tests build it.
+func spec(cfg Config) service.Spec {
+	return service.Spec{
 		Name:       "scheduler-service",
 		Database:   &cfg.Database,
 		Migrations: postgres.Migrations(),
-		Setup: httpapi.Setup(clock.System{}, sweep.Options{
-			CatchUpWindow: cfg.CatchUpWindow,
-			BatchSize:     cfg.SweepBatchSize,
-		}),
-	}, stdout)
+		Setup: func(d service.Deps) ([]service.Worker, error) {
+			store := postgres.New(d.DB, d.Log)
+			// letter.*, routine.*, user.deleted → due work.
+			events.New(store, d.Clock, d.Log).Register(d.Subs)
+			sweeper := sweep.New(store, d.Clock, d.Log, sweep.Options{CatchUpWindow: cfg.CatchUpWindow, BatchSize: cfg.SweepBatchSize})
+			return nil, httpapi.Routes(d, httpapi.App{Sweeper: sweeper})
+		},
+	}
 }

@@ -17,8 +17,9 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
-	"github.com/lettertomyself/ltm/apps/scheduler/internal/postgres"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/schedule"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/work"
 )
@@ -32,23 +33,15 @@ const (
 	TopicUserDeleted    = "user.deleted"
 )
 
-// Store is what the handlers need from storage.
-type Store interface {
-	ScheduleLetter(ctx context.Context, ev postgres.Event, it work.Item) (bool, error)
-	UpsertRecurring(ctx context.Context, ev postgres.Event, it work.Item) (bool, error)
-	Cancel(ctx context.Context, ev postgres.Event, kind work.Kind, sourceID, userID uuid.UUID, now time.Time) (bool, error)
-	PurgeUser(ctx context.Context, ev postgres.Event, userID uuid.UUID) (bool, error)
-}
-
 // Handlers turns events into store calls.
 type Handlers struct {
-	store Store
+	store work.Store
 	clock clock.Clock
 	log   *slog.Logger
 }
 
 // New returns the handlers.
-func New(store Store, c clock.Clock, log *slog.Logger) *Handlers {
+func New(store work.Store, c clock.Clock, log *slog.Logger) *Handlers {
 	return &Handlers{store: store, clock: c, log: log}
 }
 
@@ -69,15 +62,16 @@ func (h *Handlers) Register(s Subscriber) {
 // consumer names the inbox slot of this service's handler for topic.
 func consumer(topic string) string { return "scheduler-service/" + topic }
 
-func ref(e daprx.Event, topic string) (postgres.Event, error) {
-	if e.ID == "" {
-		return postgres.Event{}, daprx.Drop(fmt.Errorf("%s event without an id", topic))
+func ref(e daprx.Event, topic string) (delivery.Ref, error) {
+	r, err := delivery.New(consumer(topic), e.ID)
+	if err != nil {
+		return delivery.Ref{}, daprx.Drop(err)
 	}
-	return postgres.Event{Consumer: consumer(topic), ID: e.ID}, nil
+	return r, nil
 }
 
 // decode reads the event's payload; a bad one is poison.
-func decode(e daprx.Event, topic string, v any) (postgres.Event, error) {
+func decode(e daprx.Event, topic string, v any) (delivery.Ref, error) {
 	ev, err := ref(e, topic)
 	if err != nil {
 		return ev, err
@@ -174,7 +168,7 @@ func (h *Handlers) RoutineUpserted(ctx context.Context, e daprx.Event) error {
 	if err != nil {
 		return bad(e, err)
 	}
-	loc, err := schedule.LoadZone(in.Timezone)
+	loc, err := wallclock.LoadZone(in.Timezone)
 	if err != nil {
 		return bad(e, err)
 	}
@@ -196,7 +190,7 @@ func (h *Handlers) RoutineUpserted(ctx context.Context, e daprx.Event) error {
 		switch schedule.Repeat(in.Kind) {
 		case schedule.Weekly:
 			var wd time.Weekday
-			if wd, err = schedule.ParseWeekday(in.Weekday); err == nil {
+			if wd, err = wallclock.ParseWeekday(in.Weekday); err == nil {
 				sc, err = schedule.NewWeekly(wd, in.Time, loc)
 			}
 		case schedule.Monthly:
@@ -207,8 +201,8 @@ func (h *Handlers) RoutineUpserted(ctx context.Context, e daprx.Event) error {
 	case typeSpecialDate:
 		kind, data = work.SpecialDate, map[string]any{"name": in.Name}
 		yearly := in.Yearly == nil || *in.Yearly // the API's default
-		var d schedule.Date
-		if d, err = schedule.ParseDate(in.Date); err == nil {
+		var d wallclock.Date
+		if d, err = wallclock.ParseDate(in.Date); err == nil {
 			sc, err = schedule.NewSpecialDate(d, yearly, loc)
 		}
 	default:

@@ -17,8 +17,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
 	"github.com/lettertomyself/ltm/apps/platform/outbox"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/schedule"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/work"
@@ -42,19 +44,12 @@ type Store struct {
 // New returns a store on pool.
 func New(pool *pgxpool.Pool, log *slog.Logger) *Store { return &Store{pool: pool, log: log} }
 
-// Event names one delivered event for the inbox: the consumer claiming it
-// and its CloudEvent id.
-type Event struct {
-	Consumer string
-	ID       string
-}
-
 // apply runs change in a transaction that first claims ev in the inbox; a
 // claimed-before event changes nothing and reports false.
-func (s *Store) apply(ctx context.Context, ev Event, change func(tx pgx.Tx) error) (bool, error) {
+func (s *Store) apply(ctx context.Context, ev delivery.Ref, change func(tx pgx.Tx) error) (bool, error) {
 	applied := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		fresh, err := inbox.Claim(ctx, tx, ev.Consumer, ev.ID)
+		fresh, err := inbox.Claim(ctx, tx, ev.Consumer(), ev.ID())
 		if err != nil || !fresh {
 			return err
 		}
@@ -71,7 +66,7 @@ func (s *Store) apply(ctx context.Context, ev Event, change func(tx pgx.Tx) erro
 // changes, so an existing row (pending, done or a cancelled tombstone)
 // wins: a republished letter.created, or one arriving after
 // letter.deleted, changes nothing.
-func (s *Store) ScheduleLetter(ctx context.Context, ev Event, it work.Item) (bool, error) {
+func (s *Store) ScheduleLetter(ctx context.Context, ev delivery.Ref, it work.Item) (bool, error) {
 	return s.apply(ctx, ev, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO due_work (kind, source_id, user_id, state, due_at, occurrence, data, updated_at)
 			VALUES ($1, $2, $3, 'pending', $4, $5, $6, '-infinity')
@@ -88,7 +83,7 @@ func (s *Store) ScheduleLetter(ctx context.Context, ev Event, it work.Item) (boo
 // event older than the row's version changes nothing. When the schedule is
 // unchanged, a pending row keeps its due occurrence: a title edit must not
 // drop an occurrence that is due but not yet swept.
-func (s *Store) UpsertRecurring(ctx context.Context, ev Event, it work.Item) (bool, error) {
+func (s *Store) UpsertRecurring(ctx context.Context, ev delivery.Ref, it work.Item) (bool, error) {
 	if it.Schedule == nil {
 		return false, fmt.Errorf("upsert %s %s: no schedule", it.Kind, it.SourceID)
 	}
@@ -129,7 +124,7 @@ const keepDue = `(w.state = 'pending'
 // Cancel stops kind's work for sourceID for good: the row becomes a
 // tombstone with an infinite version, so no upsert, however late, revives
 // it. A cancel that arrives before the create leaves the tombstone behind.
-func (s *Store) Cancel(ctx context.Context, ev Event, kind work.Kind, sourceID, userID uuid.UUID, now time.Time) (bool, error) {
+func (s *Store) Cancel(ctx context.Context, ev delivery.Ref, kind work.Kind, sourceID, userID uuid.UUID, now time.Time) (bool, error) {
 	return s.apply(ctx, ev, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO due_work (kind, source_id, user_id, state, due_at, occurrence, updated_at)
 			VALUES ($1, $2, $3, 'cancelled', $4, '', 'infinity')
@@ -143,7 +138,7 @@ func (s *Store) Cancel(ctx context.Context, ev Event, kind work.Kind, sourceID, 
 }
 
 // PurgeUser deletes everything of userID.
-func (s *Store) PurgeUser(ctx context.Context, ev Event, userID uuid.UUID) (bool, error) {
+func (s *Store) PurgeUser(ctx context.Context, ev delivery.Ref, userID uuid.UUID) (bool, error) {
 	return s.apply(ctx, ev, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM due_work WHERE user_id = $1`, userID); err != nil {
 			return fmt.Errorf("purge user: %w", err)
@@ -152,27 +147,15 @@ func (s *Store) PurgeUser(ctx context.Context, ev Event, userID uuid.UUID) (bool
 	})
 }
 
-// Batch is what one claimed batch did.
-type Batch struct {
-	Claimed int
-	// Sent are the idempotency keys of the requests enqueued.
-	Sent    []string
-	Skipped int
-}
-
-// Planner decides what to do with a due item (work.Plan, bound to a clock
-// reading and a catch-up window).
-type Planner func(work.Item) work.Outcome
-
 // SweepBatch claims up to limit pending items due at or before now, skipping
 // rows another sweeper holds, and for each enqueues the outcome's
 // notification.requested in the outbox and moves the row to its next
 // occurrence or marks it done — all in one transaction, so an occurrence is
 // requested once however many sweepers run and wherever one crashes.
-func (s *Store) SweepBatch(ctx context.Context, now time.Time, limit int, plan Planner) (Batch, error) {
-	var b Batch
+func (s *Store) SweepBatch(ctx context.Context, now time.Time, limit int, plan work.Planner) (work.Batch, error) {
+	var b work.Batch
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		b = Batch{}
+		b = work.Batch{}
 		rows, err := tx.Query(ctx, `SELECT `+itemColumns+` FROM due_work
 			WHERE state = 'pending' AND due_at <= $1
 			ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit)
@@ -201,12 +184,12 @@ func (s *Store) SweepBatch(ctx context.Context, now time.Time, limit int, plan P
 		return nil
 	})
 	if err != nil {
-		return Batch{}, err
+		return work.Batch{}, err
 	}
 	return b, nil
 }
 
-func (s *Store) handle(ctx context.Context, tx pgx.Tx, it work.Item, out work.Outcome, b *Batch) error {
+func (s *Store) handle(ctx context.Context, tx pgx.Tx, it work.Item, out work.Outcome, b *work.Batch) error {
 	if out.Send != nil {
 		if _, err := outbox.Enqueue(ctx, tx, work.TopicNotificationRequested, out.Send); err != nil {
 			return err
@@ -235,24 +218,14 @@ func setState(ctx context.Context, tx pgx.Tx, it work.Item, st work.State) error
 	return nil
 }
 
-// Stats is the backlog as of a moment.
-type Stats struct {
-	// Pending counts scheduled work not yet sent, due or not.
-	Pending int64
-	// Due counts pending work due now.
-	Due int64
-	// OldestDueAge is how long the oldest due item has waited; 0 if none.
-	OldestDueAge time.Duration
-}
-
 // Stats reports the backlog as of now.
-func (s *Store) Stats(ctx context.Context, now time.Time) (Stats, error) {
-	var st Stats
+func (s *Store) Stats(ctx context.Context, now time.Time) (work.Stats, error) {
+	var st work.Stats
 	var oldest *time.Time
 	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE due_at <= $1), min(due_at) FILTER (WHERE due_at <= $1)
 		FROM due_work WHERE state = 'pending'`, now).Scan(&st.Pending, &st.Due, &oldest)
 	if err != nil {
-		return Stats{}, fmt.Errorf("stats: %w", err)
+		return work.Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	if oldest != nil {
 		st.OldestDueAge = now.Sub(*oldest)
@@ -315,7 +288,7 @@ func buildSchedule(repeat schedule.Repeat, weekday, day *int16, date, hhmm, tz *
 	if hhmm == nil || tz == nil {
 		return schedule.Schedule{}, fmt.Errorf("%w: incomplete row", schedule.ErrInvalid)
 	}
-	loc, err := schedule.LoadZone(*tz)
+	loc, err := wallclock.LoadZone(*tz)
 	if err != nil {
 		return schedule.Schedule{}, err
 	}
@@ -334,7 +307,7 @@ func buildSchedule(repeat schedule.Repeat, weekday, day *int16, date, hhmm, tz *
 		if date == nil {
 			break
 		}
-		d, err := schedule.ParseDate(*date)
+		d, err := wallclock.ParseDate(*date)
 		if err != nil {
 			return schedule.Schedule{}, err
 		}

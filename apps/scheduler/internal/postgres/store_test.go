@@ -13,9 +13,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/postgres"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/schedule"
@@ -38,11 +40,14 @@ func newStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
 	return postgres.New(pool, quiet), pool
 }
 
-func ev() postgres.Event { return postgres.Event{Consumer: "test", ID: uuid.NewString()} }
+func ev() delivery.Ref {
+	r, _ := delivery.New("test", uuid.NewString())
+	return r
+}
 
 func seoul(t *testing.T) *time.Location {
 	t.Helper()
-	loc, err := schedule.LoadZone("Asia/Seoul")
+	loc, err := wallclock.LoadZone("Asia/Seoul")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +459,7 @@ func TestPurgeUser(t *testing.T) {
 func TestOneOffSpecialDate(t *testing.T) {
 	s, pool := newStore(t)
 	user, id := uuid.New(), uuid.New()
-	d, _ := schedule.ParseDate("2026-12-25")
+	d, _ := wallclock.ParseDate("2026-12-25")
 	sc, err := schedule.NewSpecialDate(d, false, seoul(t))
 	if err != nil {
 		t.Fatal(err)

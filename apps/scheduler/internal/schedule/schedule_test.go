@@ -5,13 +5,14 @@ import (
 	"time"
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/schedule"
 )
 
 func zone(t *testing.T, name string) *time.Location {
 	t.Helper()
-	loc, err := schedule.LoadZone(name)
+	loc, err := wallclock.LoadZone(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func utc(s string) time.Time {
 
 func weekly(t *testing.T, wd, hhmm, tz string) schedule.Schedule {
 	t.Helper()
-	d, err := schedule.ParseWeekday(wd)
+	d, err := wallclock.ParseWeekday(wd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func monthly(t *testing.T, day int, hhmm, tz string) schedule.Schedule {
 
 func special(t *testing.T, date string, yearly bool, tz string) schedule.Schedule {
 	t.Helper()
-	d, err := schedule.ParseDate(date)
+	d, err := wallclock.ParseDate(date)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,14 +168,15 @@ func TestNextWalksAYearOnceAWeek(t *testing.T) {
 }
 
 func TestResolveAgainstTimeDate(t *testing.T) {
-	// Documents why Resolve exists: time.Date alone picks differently per zone.
+	// Documents why wall times go through wallclock: time.Date alone picks
+	// differently per zone.
 	ny := zone(t, "America/New_York")
 	if got := time.Date(2026, 3, 8, 2, 30, 0, 0, ny).Format("15:04 MST"); got != "01:30 EST" {
 		t.Logf("time.Date now gives %s for New York's gap (was 01:30 EST with Go 1.26)", got)
 	}
-	d, _ := schedule.ParseDate("2026-03-08")
-	if got := schedule.Resolve(d, 2, 30, ny).In(ny).Format("15:04 MST"); got != "03:30 EDT" {
-		t.Errorf("Resolve = %s, want 03:30 EDT", got)
+	d, _ := wallclock.ParseDate("2026-03-08")
+	if got := wallclock.On(d, wallclock.MustTimeOfDay(2, 30), ny).In(ny).Format("15:04 MST"); got != "03:30 EDT" {
+		t.Errorf("wallclock.On = %s, want 03:30 EDT", got)
 	}
 }
 
@@ -191,14 +193,14 @@ func TestConstructorsReject(t *testing.T) {
 			t.Errorf("time %q accepted", hhmm)
 		}
 	}
-	if _, err := schedule.ParseWeekday("monday"); err == nil {
+	if _, err := wallclock.ParseWeekday("monday"); err == nil {
 		t.Error("weekday monday accepted")
 	}
-	if _, err := schedule.ParseDate("2027-02-29"); err == nil {
+	if _, err := wallclock.ParseDate("2027-02-29"); err == nil {
 		t.Error("2027-02-29 accepted")
 	}
 	for _, tz := range []string{"", "Local", "Mars/Olympus"} {
-		if _, err := schedule.LoadZone(tz); err == nil {
+		if _, err := wallclock.LoadZone(tz); err == nil {
 			t.Errorf("zone %q accepted", tz)
 		}
 	}

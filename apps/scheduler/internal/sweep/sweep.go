@@ -13,14 +13,13 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 
-	"github.com/lettertomyself/ltm/apps/scheduler/internal/postgres"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/work"
 )
 
-// Store is what a sweep needs from storage.
+// Store is what a sweep needs from storage: part of work.Store.
 type Store interface {
-	SweepBatch(ctx context.Context, now time.Time, limit int, plan postgres.Planner) (postgres.Batch, error)
-	Stats(ctx context.Context, now time.Time) (postgres.Stats, error)
+	SweepBatch(ctx context.Context, now time.Time, limit int, plan work.Planner) (work.Batch, error)
+	Stats(ctx context.Context, now time.Time) (work.Stats, error)
 }
 
 // Options tune the sweep.
@@ -79,7 +78,7 @@ func (s *Sweeper) Run(ctx context.Context) error {
 	var sent, skipped int
 	var err error
 	for range s.opts.MaxBatches {
-		var b postgres.Batch
+		var b work.Batch
 		b, err = s.store.SweepBatch(ctx, now, s.opts.BatchSize, plan)
 		if err != nil {
 			break

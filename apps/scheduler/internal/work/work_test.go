@@ -6,14 +6,15 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/schedule"
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/work"
 )
 
 func TestPlan(t *testing.T) {
-	seoul, _ := schedule.LoadZone("Asia/Seoul")
+	seoul, _ := wallclock.LoadZone("Asia/Seoul")
 	monday9, _ := schedule.NewWeekly(time.Monday, "09:00", seoul)
-	once, _ := schedule.NewSpecialDate(schedule.Date{Year: 2026, Month: 12, Day: 7}, false, seoul)
+	once, _ := schedule.NewSpecialDate(wallclock.NewDate(2026, 12, 7), false, seoul)
 	due := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC) // Monday 09:00 Seoul
 	src, user := uuid.New(), uuid.New()
 	letter, _ := work.NewLetter(src, user, due, due.Add(-time.Hour))

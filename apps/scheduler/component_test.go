@@ -1,13 +1,11 @@
-package httpapi_test
+package main
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -18,17 +16,11 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
-	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/outbox/outboxtest"
-	"github.com/lettertomyself/ltm/apps/platform/pgtest"
-	"github.com/lettertomyself/ltm/apps/platform/service"
-
-	"github.com/lettertomyself/ltm/apps/scheduler/internal/httpapi"
-	"github.com/lettertomyself/ltm/apps/scheduler/internal/postgres"
-	"github.com/lettertomyself/ltm/apps/scheduler/internal/sweep"
+	"github.com/lettertomyself/ltm/apps/platform/service/servicetest"
 )
 
-const appToken = "test-app-token"
+const appToken = servicetest.AppToken
 
 // now is Monday 2026-12-07 09:00 in Seoul.
 var now = time.Date(2026, time.December, 7, 0, 0, 0, 0, time.UTC)
@@ -41,28 +33,15 @@ type server struct {
 	subs  []daprx.Subscription
 }
 
-// newServer wires the service the way service.Run does (same router,
-// guards and subscription mount) on a fresh database.
+// newServer builds scheduler-service as main does (spec) on a fresh
+// database, with a catch-up window of a day and batches of 50.
 func newServer(t *testing.T) *server {
 	t.Helper()
-	pool := pgtest.New(t, service.Migrations(postgres.Migrations())...)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := clock.NewFake(now)
-	router := httpx.NewRouter(log)
-	guard := authn.RequireAppToken(appToken)
-	d := service.Deps{
-		Log: log, DB: pool, Router: router,
-		Internal: router.Group("/internal", guard),
-		FromDapr: router.Group("", guard),
-		Subs:     daprx.NewSubscriptions(log),
-	}
-	if _, err := httpapi.Setup(clk, sweep.Options{CatchUpWindow: 24 * time.Hour, BatchSize: 50})(d); err != nil {
-		t.Fatal(err)
-	}
-	d.Subs.Mount(router, d.FromDapr)
-	srv := httptest.NewServer(router)
-	t.Cleanup(srv.Close)
-	return &server{t: t, url: srv.URL, clock: clk, pool: pool, subs: d.Subs.Declared()}
+	s := spec(Config{Database: *servicetest.Database(t), CatchUpWindow: 24 * time.Hour, SweepBatchSize: 50})
+	s.Clock = clk
+	srv := servicetest.Start(t, s, nil)
+	return &server{t: t, url: srv.URL, clock: clk, pool: srv.DB, subs: srv.Subs.Declared()}
 }
 
 func (s *server) call(method, path, body string) (int, map[string]any) {
