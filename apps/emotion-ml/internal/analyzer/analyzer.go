@@ -548,32 +548,51 @@ func (st *state) patternsKo(k int) {
 // of the next token to read.
 func (st *state) matchEn(i int) int {
 	a := st.a
-	ps := a.phrases[st.lemmaAt(i)]
-	for _, p := range ps {
-		n := len(p.words)
-		ok := true
-		for k := 1; k < n && ok; k++ {
-			ok = st.sameClause(i, i+k, tokLatin) && st.lemmaAt(i+k) == p.words[k]
-		}
+	for _, p := range a.phrases[st.lemmaAt(i)] {
+		next, inner, ok := st.phraseAt(i, p.words)
 		if !ok {
 			continue
 		}
 		e := &a.entries[p.entry]
-		end := st.toks[i+n-1].end
+		end := st.toks[next-1].end
 		if e.kind == kindContext {
 			st.cues = append(st.cues, cue{start: st.toks[i].start, end: end, mood: e.mood, sub: e.sub, weight: e.weight, flags: flagContext})
-			return i + n
+			return next
 		}
-		factor, flags, negated := st.modifiersEn(i, i+n)
+		factor, flags, negated := st.modifiersEn(i, next)
+		factor *= inner
 		// "yelled at me", "wasn't my fault": the writer is in the phrase.
 		reported := st.person == 3 && !e.judgment
-		for k := i; k < i+n && reported; k++ {
+		for k := i; k < next && reported; k++ {
 			reported = !a.firstEn[st.text(k)]
 		}
 		st.addCue(i, st.toks[i].start, end, e, factor, flags, negated, reported)
-		return i + n
+		return next
 	}
 	return i + 1
+}
+
+// phraseAt matches the words of a phrase from token i, letting one
+// intensifier or diminisher sit inside it ("feel pretty good", "so in
+// love"). It returns the token after the match and the inner modifier's
+// factor.
+func (st *state) phraseAt(i int, words []string) (next int, factor float64, ok bool) {
+	factor, t, skipped := 1.0, i+1, false
+	for k := 1; k < len(words); k++ {
+		if !st.sameClause(i, t, tokLatin) {
+			return 0, 0, false
+		}
+		if st.lemmaAt(t) != words[k] {
+			mod, isMod := st.a.modEn[st.text(t)]
+			if !isMod || skipped || mod.Next != "" || !st.sameClause(i, t+1, tokLatin) || st.lemmaAt(t+1) != words[k] {
+				return 0, 0, false
+			}
+			factor, skipped = mod.Factor, true
+			t++
+		}
+		t++
+	}
+	return t, factor, true
 }
 
 func (st *state) lemmaAt(i int) string {

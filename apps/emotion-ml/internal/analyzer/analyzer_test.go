@@ -41,6 +41,9 @@ func TestAnalyzeTrickySentences(t *testing.T) {
 		{"en no longer angry", "", "I'm no longer angry at him.", "joy", "satisfaction"},
 		{"en never so happy is emphasis", "", "I have never been so happy.", "joy", "*"},
 		{"en can't stop smiling is not negation", "", "I can't stop smiling!", "joy", "*"},
+		{"en modifier inside a phrase", "", "Feeling pretty good about today.", "joy", "satisfaction"},
+		{"en crying with joy", "", "I cried with joy when I heard the news.", "joy", "ecstasy"},
+		{"en number is not numb", "", "This is letter number three. Same job, same apartment.", "neutral", ""},
 		{"en not really angry just annoyed", "", "I'm not really angry, just a little annoyed.", "anger", "annoyance"},
 		{"en don't regret", "", "I don't regret anything.", "joy", "satisfaction"},
 
@@ -162,6 +165,7 @@ func TestAnalyzeWeighs(t *testing.T) {
 		{"ko diminisher", "슬프다", "조금 슬프다", "sadness"},
 		{"en intensifier", "I'm very angry", "I'm angry", "anger"},
 		{"en diminisher", "I'm annoyed", "I'm slightly annoyed", "anger"},
+		{"en intensifier inside a phrase", "I feel really good", "I feel a bit good", "joy"},
 		{"ko first person over reported", "나는 화가 났다", "엄마가 화가 났다", "anger"},
 		{"en first person over reported", "I was sad today", "My friend was sad today", "sadness"},
 		{"ko -어하다 is reported", "외로웠다", "친구가 외로워했다", "sadness"},
