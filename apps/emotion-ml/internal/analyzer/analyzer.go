@@ -126,6 +126,7 @@ type Analyzer struct {
 	contrastKo, contrastEn, concessiveEn map[string]bool
 	firstKo, firstEn, thirdEn            map[string]bool
 	thirdKo, recovery, wishEn            map[string]bool
+	butPrefixEn                          map[string]bool
 }
 
 // New parses the embedded lexicon and rules once.
@@ -135,6 +136,7 @@ func New() (*Analyzer, error) {
 		return nil, err
 	}
 	a.thirdKo, a.recovery, a.wishEn = set(a.rules.ThirdPersonKo), set(a.rules.RecoveryWords), set(a.rules.WishEn)
+	a.butPrefixEn = set(a.rules.NotATurnBeforeButEn)
 	return a, nil
 }
 
@@ -275,7 +277,9 @@ func (st *state) run() {
 			i = last + 1
 		case tokLatin:
 			if a.contrastEn[w] {
-				st.contrast(a.rules.ContrastFactor)
+				if !st.notATurnEn(i) {
+					st.contrast(a.rules.ContrastFactor)
+				}
 				i++
 				continue
 			}
@@ -307,6 +311,15 @@ func (st *state) run() {
 			i++
 		}
 	}
+}
+
+// notATurnEn reports a "but" that does not turn: "nothing but respect",
+// "not only … but also".
+func (st *state) notATurnEn(i int) bool {
+	if st.sameClause(i, i-1, tokLatin) && st.a.butPrefixEn[st.text(i-1)] {
+		return true
+	}
+	return st.sameClause(i, i+1, tokLatin) && st.text(i+1) == "also"
 }
 
 // personKo notes who the sentence is about: "나는/내가" the writer,
