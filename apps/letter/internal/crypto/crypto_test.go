@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -143,15 +144,31 @@ func TestParseKeyRejectsBadKeysWithoutEchoingThem(t *testing.T) {
 	}
 }
 
-// secrets is a secret store in memory.
+// secrets is a secret store in memory. A key mapped to errDenied answers
+// like a store that has the secret but refuses it (an RBAC Role without it).
 type secrets map[string]string
+
+const errDenied = "\x00denied"
+
+var errNotFound = errors.New("not found")
 
 func (s secrets) Secret(_ context.Context, key string) (string, error) {
 	v, ok := s[key]
-	if !ok {
-		return "", errors.New("secret " + key + ": not found")
+	switch {
+	case !ok:
+		return "", fmt.Errorf("secret %s: %w", key, errNotFound)
+	case v == errDenied:
+		return "", errors.New(`secret ` + key + `: secrets "` + key + `" is forbidden`)
 	}
 	return v, nil
+}
+
+func (s secrets) OptionalSecret(ctx context.Context, key string) (string, error) {
+	v, err := s.Secret(ctx, key)
+	if errors.Is(err, errNotFound) {
+		return "", nil
+	}
+	return v, err
 }
 
 func TestLoaderWaitsForTheSidecarThenLoads(t *testing.T) {
@@ -197,5 +214,36 @@ func TestLoadWithoutAPreviousKey(t *testing.T) {
 	}
 	if _, err := crypto.Load(context.Background(), secrets{crypto.SecretCurrentKID: "only"}); err == nil {
 		t.Error("loaded without the current key")
+	}
+}
+
+// A previous key the store refuses (or cannot serve) fails the load instead of
+// passing for "no previous key": letters sealed under it must stay readable
+// after a rotation (issue 18, item 3).
+func TestLoadFailsWhenThePreviousKeyCannotBeRead(t *testing.T) {
+	_, curB64 := newKey(t, "k2")
+	_, oldB64 := newKey(t, "k1")
+	cases := map[string]secrets{
+		"previous kid refused": {
+			crypto.SecretCurrentKID: "k2", crypto.SecretCurrentKey: curB64,
+			crypto.SecretPreviousKID: errDenied, crypto.SecretPreviousKey: oldB64,
+		},
+		"previous key refused": {
+			crypto.SecretCurrentKID: "k2", crypto.SecretCurrentKey: curB64,
+			crypto.SecretPreviousKID: "k1", crypto.SecretPreviousKey: errDenied,
+		},
+		"previous key missing while its kid is set": {
+			crypto.SecretCurrentKID: "k2", crypto.SecretCurrentKey: curB64,
+			crypto.SecretPreviousKID: "k1",
+		},
+	}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			if r, err := crypto.Load(context.Background(), src); err == nil {
+				t.Fatalf("loaded %v; want an error", r)
+			} else if strings.Contains(err.Error(), oldB64) {
+				t.Errorf("error echoes the key: %v", err)
+			}
+		})
 	}
 }

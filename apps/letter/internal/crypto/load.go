@@ -47,13 +47,18 @@ func (h *Holder) Keyring() (*Keyring, error) {
 // Loaded reports whether a keyring is in place.
 func (h *Holder) Loaded() bool { return h.ring.Load() != nil }
 
-// SecretSource reads one secret (daprx.Sidecar is one).
+// SecretSource reads secrets (daprx.Sidecar is one). OptionalSecret answers
+// "" and no error only when the store says the secret does not exist; any
+// other failure (store unreachable, access denied) is an error.
 type SecretSource interface {
 	Secret(ctx context.Context, key string) (string, error)
+	OptionalSecret(ctx context.Context, key string) (string, error)
 }
 
-// Load reads the keyring from src: the current key is required, the
-// previous one is used when both its secrets are present.
+// Load reads the keyring from src: the current key is required; the previous
+// one is used when its secrets exist. A previous key that exists but cannot be
+// read fails the load: taking it for "no previous key" would leave every
+// letter sealed under it unreadable after a rotation, silently.
 func Load(ctx context.Context, src SecretSource) (*Keyring, error) {
 	kid, err := src.Secret(ctx, SecretCurrentKID)
 	if err != nil {
@@ -67,22 +72,22 @@ func Load(ctx context.Context, src SecretSource) (*Keyring, error) {
 	if err != nil {
 		return nil, err
 	}
-	var previous []Key
-	// The store answers a missing key with an error we cannot tell from
-	// an outage; treating both as "no previous key" is safe because
-	// Loader reloads periodically and a row under a missing key fails
-	// loudly (ErrUnknownKey) rather than silently.
-	if pkid, err := src.Secret(ctx, SecretPreviousKID); err == nil && pkid != "" && pkid != kid {
-		pb64, err := src.Secret(ctx, SecretPreviousKey)
-		if err == nil {
-			k, err := ParseKey(pkid, pb64)
-			if err != nil {
-				return nil, fmt.Errorf("previous key: %w", err)
-			}
-			previous = append(previous, k)
-		}
+	pkid, err := src.OptionalSecret(ctx, SecretPreviousKID)
+	if err != nil {
+		return nil, fmt.Errorf("previous key id: %w", err)
 	}
-	return NewKeyring(current, previous...)
+	if pkid == "" || pkid == kid {
+		return NewKeyring(current)
+	}
+	pb64, err := src.Secret(ctx, SecretPreviousKey)
+	if err != nil {
+		return nil, fmt.Errorf("previous key %s: %w", pkid, err)
+	}
+	previous, err := ParseKey(pkid, pb64)
+	if err != nil {
+		return nil, fmt.Errorf("previous key: %w", err)
+	}
+	return NewKeyring(current, previous)
 }
 
 // Loader fills a Holder from the secret store once the sidecar is
