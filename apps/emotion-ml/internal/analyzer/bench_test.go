@@ -7,7 +7,7 @@ import "testing"
 // `make bench` shows quality and speed together.
 func BenchmarkAnalyze(b *testing.B) {
 	a := newAnalyzer(b)
-	for _, part := range []string{"holdout", "tune"} {
+	for _, part := range []string{"holdout", "tune", "fresh"} {
 		letters := loadLetters(b, part+".jsonl")
 		b.Run(part, func(b *testing.B) {
 			b.Log(evaluate(a, part, letters).table())
