@@ -17,7 +17,7 @@ func TestConfigDefaults(t *testing.T) {
 	// 11 = components/resiliency.yaml eventRetry maxRetries (10) + the first delivery.
 	if cfg.MaxAttempts != 11 || cfg.MailBinding != "mail" || cfg.PublicBaseURL != "http://127.0.0.1:8080" ||
 		cfg.ClaimLease != 2*time.Minute || cfg.SendTimeout != 40*time.Second {
-		t.Errorf("defaults = %+v", cfg.Config)
+		t.Errorf("defaults = %+v", cfg.Mail)
 	}
 }
 

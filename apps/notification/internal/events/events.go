@@ -44,6 +44,13 @@ func New(d Deliverer, p Purger, log *slog.Logger) *Handlers {
 	return &Handlers{deliver: d, purge: p, log: log}
 }
 
+// Subscribe lists the topics this service consumes (POST /events/<topic>,
+// from the sidecar only).
+func (h *Handlers) Subscribe(subs *daprx.Subscriptions) {
+	subs.Handle(TopicRequested, h.Requested)     // from scheduler-service
+	subs.Handle(TopicUserDeleted, h.UserDeleted) // from auth-service
+}
+
 // requested is notification.requested as the scheduler publishes it. data
 // holds the members of one kind; anything else it carries (open_at, or a
 // letter's content if it were ever sent along) is ignored and never

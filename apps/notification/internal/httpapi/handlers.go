@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,13 +15,8 @@ import (
 	"github.com/lettertomyself/ltm/apps/notification/internal/notify"
 )
 
-// History lists a user's notifications.
-type History interface {
-	List(ctx context.Context, userID string, limit int) ([]notify.Record, error)
-}
-
 type handlers struct {
-	store History
+	store notify.History
 	log   *slog.Logger
 }
 
@@ -47,11 +41,11 @@ type listDTO struct {
 
 // list answers the caller's history, newest first.
 func (h *handlers) list(c *gin.Context) {
-	userID := authn.UserID(c.Request.Context())
-	if userID == "" {
-		authn.Unauthorized(c, "Sign in first: this needs an access token.")
+	id, ok := authn.Caller(c)
+	if !ok {
 		return
 	}
+	userID := id.String()
 	limit := defaultLimit
 	if raw, ok := c.GetQuery("limit"); ok {
 		n, err := strconv.Atoi(raw)

@@ -22,6 +22,11 @@ type Store interface {
 	Update(ctx context.Context, id string, fn func(*Record) error) error
 }
 
+// History lists a user's notifications, newest first.
+type History interface {
+	List(ctx context.Context, userID string, limit int) ([]Record, error)
+}
+
 // ErrUserNotFound is the recipient lookup's answer for an account that is
 // gone.
 var ErrUserNotFound = errors.New("user not found")

@@ -3,8 +3,11 @@ package users_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"testing"
 
+	"github.com/lettertomyself/ltm/apps/platform/contact"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 
 	"github.com/lettertomyself/ltm/apps/notification/internal/notify"
@@ -31,10 +34,10 @@ func TestContact(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var gotPath string
-			c := users.New(func(_ context.Context, app, path string) ([]byte, error) {
+			c := users.New(contact.New(func(_ context.Context, app, path string) ([]byte, error) {
 				gotPath = app + path
 				return []byte(tt.body), tt.err
-			})
+			}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 			got, err := c.Contact(context.Background(), userID)
 			if gotPath != "user-service/internal/users/"+userID+"/contact" {
 				t.Errorf("called %s", gotPath)

@@ -1,13 +1,11 @@
-package httpapi_test
+package main
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -18,17 +16,14 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
-	"github.com/lettertomyself/ltm/apps/platform/config"
-	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
+	"github.com/lettertomyself/ltm/apps/platform/service/servicetest"
 
-	"github.com/lettertomyself/ltm/apps/notification/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/notification/internal/notify"
-	"github.com/lettertomyself/ltm/apps/notification/internal/postgres"
 )
 
 const (
-	appToken = "test-app-token"
+	appToken = servicetest.AppToken
 	letterID = "7d7c1e0a-2b3c-4d5e-8f90-a1b2c3d4e5f6"
 )
 
@@ -52,15 +47,10 @@ func (s *sender) sent() []notify.Mail {
 	return append([]notify.Mail(nil), s.mails...)
 }
 
-// fakeSidecar is daprd's HTTP side: healthy, and forwarding contact
-// lookups to a fake user-service that knows the given contacts.
-func fakeSidecar(t *testing.T, contacts map[string]string) int {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/v1.0/healthz/outbound" {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
+// fakeUsers is daprd's invocation of user-service's contact lookup,
+// answered by a fake user-service that knows the given contacts.
+func fakeUsers(contacts map[string]string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := strings.CutPrefix(r.URL.Path, "/v1.0/invoke/user-service/method/internal/users/")
 		id, ok2 := strings.CutSuffix(id, "/contact")
 		if !ok || !ok2 || r.Method != http.MethodGet {
@@ -76,19 +66,7 @@ func fakeSidecar(t *testing.T, contacts map[string]string) int {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.Listener.Addr().(*net.TCPAddr).Port
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	})
 }
 
 func contactJSON(userID, email, locale string, letterOpened bool) string {
@@ -103,56 +81,18 @@ type app struct {
 	mail *sender
 }
 
-// start runs the whole service (service.Run, as main does) against a fresh
-// database and the fake sidecar.
+// start builds the whole service as main does (spec) against a fresh
+// database and the fake user-service; mail goes to a fake sender.
 func start(t *testing.T, contacts map[string]string) *app {
 	t.Helper()
 	iss := authntest.NewIssuer(t, clock.System{})
-	port := freePort(t)
-	base := config.Base{
-		Port: port, DaprHTTPPort: fakeSidecar(t, contacts), DaprGRPCPort: freePort(t), DaprHost: "127.0.0.1",
-		AppAPIToken: appToken, ShutdownTimeout: 2 * time.Second,
-		ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second,
-	}
-	cfg := httpapi.Config{MailBinding: "mail", PublicBaseURL: "https://letters.example", MaxAttempts: 11,
-		ClaimLease: 2 * time.Minute, SendTimeout: 5 * time.Second}
+	cfg := Config{Database: *servicetest.Database(t), Mail: Mail{MailBinding: "mail", PublicBaseURL: "https://letters.example", MaxAttempts: 11,
+		ClaimLease: 2 * time.Minute, SendTimeout: 5 * time.Second}}
 	mail := &sender{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- service.Run(ctx, base, service.Spec{
-			Name:       "notification-service",
-			Database:   &config.Database{DatabaseURL: config.Secret(pgtest.NewURL(t)), DatabaseMaxConns: 4},
-			Migrations: postgres.Migrations(),
-			Setup:      httpapi.Setup(cfg, httpapi.Options{Sender: mail}),
-			Keys:       iss,
-		}, io.Discard)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("service stopped with %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("service did not stop")
-		}
-	})
-	a := &app{t: t, url: fmt.Sprintf("http://127.0.0.1:%d", port), iss: iss, mail: mail}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if resp, err := http.Get(a.url + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return a
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("service never became healthy")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s := spec(cfg, mail)
+	s.Keys = iss
+	srv := servicetest.Start(t, s, fakeUsers(contacts))
+	return &app{t: t, url: srv.URL, iss: iss, mail: mail}
 }
 
 func (a *app) do(method, path, body string, header map[string]string) (int, []byte) {
@@ -337,16 +277,16 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 func TestSetupRefusesABadConfig(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  httpapi.Config
+		cfg  Mail
 	}{
-		{"lease shorter than a send", httpapi.Config{MailBinding: "mail", PublicBaseURL: "http://x", MaxAttempts: 11, ClaimLease: time.Second, SendTimeout: 40 * time.Second}},
-		{"no attempts", httpapi.Config{MailBinding: "mail", PublicBaseURL: "http://x", MaxAttempts: 0, ClaimLease: time.Minute, SendTimeout: time.Second}},
-		{"bad base url", httpapi.Config{MailBinding: "mail", PublicBaseURL: "javascript:alert(1)", MaxAttempts: 11, ClaimLease: time.Minute, SendTimeout: time.Second}},
+		{"lease shorter than a send", Mail{MailBinding: "mail", PublicBaseURL: "http://x", MaxAttempts: 11, ClaimLease: time.Second, SendTimeout: 40 * time.Second}},
+		{"no attempts", Mail{MailBinding: "mail", PublicBaseURL: "http://x", MaxAttempts: 0, ClaimLease: time.Minute, SendTimeout: time.Second}},
+		{"bad base url", Mail{MailBinding: "mail", PublicBaseURL: "javascript:alert(1)", MaxAttempts: 11, ClaimLease: time.Minute, SendTimeout: time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Configuration is checked before anything else is touched.
-			_, err := httpapi.Setup(tt.cfg, httpapi.Options{})(service.Deps{})
+			_, err := spec(Config{Mail: tt.cfg}, nil).Setup(service.Deps{})
 			if err == nil || strings.Contains(err.Error(), "database") {
 				t.Errorf("Setup: %v, want a configuration error", err)
 			}
