@@ -23,7 +23,7 @@ func fieldsOf(t *testing.T, err error) []string {
 	}
 	var invalid *fields.Error
 	if !errors.As(err, &invalid) {
-		t.Fatalf("got %v, want a *ValidationError", err)
+		t.Fatalf("got %v, want a *fields.Error", err)
 	}
 	return slices.Sorted(maps.Keys(invalid.Fields()))
 }
