@@ -32,7 +32,9 @@ export function moodBars(counts) {
 // timeline draws one stacked column per bucket ({start, counts, dominant})
 // with the bucket's start under every few columns.
 export function timeline(buckets, formatStart) {
-  const colW = 26;
+  // Columns share a drawing about 600 units wide, so ticks and bars keep
+  // their size whatever the number of buckets.
+  const colW = Math.max(26, Math.floor(590 / Math.max(1, buckets.length)));
   const height = 140;
   const base = height - 24;
   const width = Math.max(200, buckets.length * colW + 10);

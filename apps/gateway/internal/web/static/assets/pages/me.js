@@ -48,11 +48,9 @@ export function mePage() {
       mood.replaceChildren(empty(t("me.noAnalysis")), comfort);
       return;
     }
-    const most = s.most_frequent
-      ? t("me.mostFelt", { mood: moodLabel(s.most_frequent), sub: s.most_frequent_detailed ? subMoodLabel(s.most_frequent_detailed) : moodLabel(s.most_frequent) })
-      : "";
     mood.replaceChildren(
-      h("p", { class: "most-felt", id: "most-felt", "data-testid": "most-felt", "data-mood": s.most_frequent || "", text: most }),
+      s.most_frequent ? h("p", { class: "most-felt", id: "most-felt", "data-testid": "most-felt", "data-mood": s.most_frequent, text: t("me.mostFelt", { mood: moodLabel(s.most_frequent) }) }) : null,
+      s.most_frequent_detailed ? h("p", { class: "most-felt", id: "most-felt-detailed", "data-mood": s.most_frequent_detailed, text: t("me.mostFeltSub", { sub: subMoodLabel(s.most_frequent_detailed) }) }) : null,
       h("p", { class: "meta", text: t("me.analysed", { n: s.analysed }) }),
       moodBars(s.moods || {}),
       comfort);
