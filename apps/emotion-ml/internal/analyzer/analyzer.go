@@ -568,6 +568,11 @@ func (st *state) matchEn(i int) int {
 		}
 		e := &a.entries[p.entry]
 		end := st.toks[next-1].end
+		if next-i > 1 {
+			for k := i; k < next; k++ {
+				st.toks[k].inPhrase = true
+			}
+		}
 		if e.kind == kindContext {
 			st.cues = append(st.cues, cue{start: st.toks[i].start, end: end, mood: e.mood, sub: e.sub, weight: e.weight, flags: flagContext})
 			return next
@@ -630,7 +635,9 @@ func (st *state) modifiersEn(i, end int) (factor float64, flags uint16, negated 
 	}
 	for j := i - 1; j >= i-3 && st.sameClause(i, j, tokLatin); j-- {
 		w := st.text(j)
-		if a.clauseWordsEn[w] {
+		// A phrase already read ("what I'd do without") or a new clause
+		// ends what can modify this term.
+		if a.clauseWordsEn[w] || st.toks[j].inPhrase {
 			break
 		}
 		if mod, ok := a.modEn[w]; ok && (mod.Next == "" || (st.sameClause(j, j+1, tokLatin) && st.text(j+1) == mod.Next)) {

@@ -90,6 +90,8 @@ func TestAnalyzeTrickySentences(t *testing.T) {
 		{"romance", "", "우리 처음 만난 날처럼 여전히 너를 사랑해.", "love", "romance"},
 		{"friendship", "", "20년 지기 단짝 친구들, 우리 우정 영원하자.", "love", "friendship"},
 		{"respect", "", "I really look up to my mentor.", "love", "respect"},
+		{"a phrase is not a negator for the next term", "", "She's been my rock. I don't know what I'd do without my best friend.", "love", "friendship"},
+		{"waiting after the event is restlessness", "", "It's been two weeks since the interview and I still haven't heard anything. I'm anxious.", "anxiety", "restlessness"},
 		{"nothing but is not a negation or a turn", "", "They are heroes. I have nothing but respect for them.", "love", "respect"},
 		{"specific sub-mood over generic anger", "", "I'm so sick of it. It's not fair.", "anger", "resentment"},
 

@@ -25,6 +25,7 @@ type token struct {
 	clause     int32
 	key        string // jamo runs and emoticons: the lookup key; otherwise ""
 	exclaim    bool   // the sentence ends with "!"
+	inPhrase   bool   // part of a matched multi-word English term
 }
 
 // normalize lower-cases the text, folds typographic apostrophes and turns
