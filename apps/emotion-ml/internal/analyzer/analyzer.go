@@ -742,7 +742,12 @@ func (st *state) addCue(i, start, end int, e *entry, factor float64, flags uint1
 		st.addEvidence(cue{start: start, end: end, mood: f.mood, sub: f.sub, weight: w, flags: flags | flagNegated})
 		return
 	}
-	st.addEvidence(cue{start: start, end: end, mood: e.mood, sub: e.sub, weight: w, flags: flags})
+	sub := e.sub
+	// "너무 기뻐서", "so happy": plain joy said with force is ecstasy.
+	if sub < 0 && factor >= r.IntenseFactor {
+		sub = r.intenseSub[e.mood]
+	}
+	st.addEvidence(cue{start: start, end: end, mood: e.mood, sub: sub, weight: w, flags: flags})
 }
 
 func (st *state) result() Result {

@@ -77,6 +77,8 @@ func TestAnalyzeTrickySentences(t *testing.T) {
 
 		// Sub-moods.
 		{"ecstasy", "", "합격했다! 날아갈 것 같아!", "joy", "ecstasy"},
+		{"plain joy said with force is ecstasy", "", "너무 기뻐서 소리를 질렀다", "joy", "ecstasy"},
+		{"plain joy is satisfaction", "", "오늘 친구를 만나서 기뻤다", "joy", "satisfaction"},
 		{"excitement", "", "I'm so excited for the trip next week, I can't wait!", "joy", "excitement"},
 		{"loss", "", "Grandpa passed away yesterday. I miss him so much.", "sadness", "loss"},
 		{"regret", "", "그때 그 말을 하지 말걸. 너무 후회된다.", "sadness", "regret"},

@@ -98,6 +98,8 @@ type rules struct {
 	WishKo              []string          `json:"wish_ko"`
 	WeakContrastFactor  float64           `json:"weak_contrast_factor"`
 	MaxIntensity        float64           `json:"max_intensity"`
+	IntenseSub          map[string]string `json:"intense_sub"`
+	IntenseFactor       float64           `json:"intense_factor"`
 	EmphasisFactor      float64           `json:"emphasis_factor"`
 	ModifiersKo         []modifier        `json:"modifiers_ko"`
 	ModifiersEn         []modifier        `json:"modifiers_en"`
@@ -134,6 +136,7 @@ type rules struct {
 	NotInflectionsEn    []string          `json:"not_inflections_en"`
 	Comment             map[string]string `json:"comment"`
 	flips               [len(moodKeys)]*flipRule
+	intenseSub          [len(moodKeys)]int
 }
 
 // transfer moves a sub-mood's evidence to another sub-mood when the letter
@@ -263,6 +266,16 @@ func (a *Analyzer) load() error {
 			}
 		}
 		r.flips[from] = &flipRule{mood: to, sub: sub, factor: f.Factor}
+	}
+	for i := range r.intenseSub {
+		r.intenseSub[i] = -1
+	}
+	for m, sub := range r.IntenseSub {
+		mi, si := moodIndex(m), subIndex(sub)
+		if mi < 0 || si < 0 || subMoodOf[si] != mi {
+			return fmt.Errorf("rules.json: intense_sub %s: %s is not one of its sub-moods", m, sub)
+		}
+		r.intenseSub[mi] = si
 	}
 	for i := range moodKeys[:len(moodKeys)-1] {
 		s, ok := r.DefaultSub[moodKeys[i]]
