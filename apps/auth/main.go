@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/reload"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/auth/internal/account"
@@ -95,9 +96,10 @@ func spec(cfg Config, keys *token.Keyring) service.Spec {
 			if err := httpapi.Routes(d, httpapi.App{Accounts: accounts, Keys: keys}); err != nil {
 				return nil, err
 			}
-			loader := &token.Loader{Keys: keys, Secret: d.Dapr.Secret, Connected: d.Dapr.Connected(), Interval: cfg.KeyReloadInterval, Log: d.Log}
+			loader := &token.Loader{Keys: keys, Secrets: d.Dapr, Log: d.Log}
+			keyLoop := &reload.Loop{What: "signing keys", Load: loader.Load, Connected: d.Dapr.Connected(), Interval: cfg.KeyReloadInterval, Log: d.Log}
 			prune := store.Pruner(d.Clock.Now, time.Hour, cfg.ThrottleWindow+cfg.ThrottleMaxLock, d.Log)
-			return []service.Worker{loader.Run, prune}, nil
+			return []service.Worker{keyLoop.Run, prune}, nil
 		},
 	}
 }

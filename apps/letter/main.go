@@ -10,6 +10,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/contact"
+	"github.com/lettertomyself/ltm/apps/platform/reload"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/clients"
@@ -58,8 +59,9 @@ func spec(cfg Config, keys *crypto.Holder) service.Spec {
 			var workers []service.Worker
 			if keys == nil {
 				keys = crypto.NewHolder(nil)
-				loader := &crypto.Loader{Source: d.Dapr, Holder: keys, Connected: d.Dapr.Connected(), Log: d.Log, Refresh: cfg.KeyRefresh}
-				workers = append(workers, loader.Run)
+				loader := &crypto.Loader{Source: d.Dapr, Holder: keys, Log: d.Log}
+				keyLoop := &reload.Loop{What: "encryption keys", Load: loader.Load, Connected: d.Dapr.Connected(), Interval: cfg.KeyRefresh, Log: d.Log}
+				workers = append(workers, keyLoop.Run)
 			}
 			store := postgres.New(d.DB, keys)
 			writer := &letter.Writer{

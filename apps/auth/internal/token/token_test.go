@@ -170,14 +170,8 @@ func pemOf(t *testing.T, k Key) string {
 func TestLoaderReadsCurrentAndPreviousKeys(t *testing.T) {
 	cur, prev := generateKey("new"), generateKey("old")
 	secrets := map[string]string{SecretSigningKid: "new", SecretSigningKey: pemOf(t, cur)}
-	get := func(_ context.Context, key string) (string, error) {
-		if v, ok := secrets[key]; ok {
-			return v, nil
-		}
-		return "", errors.New("not in the store")
-	}
 	ring := NewKeyring()
-	l := &Loader{Keys: ring, Secret: get, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	l := &Loader{Keys: ring, Secrets: secretStore(secrets), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := l.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -196,6 +190,12 @@ func TestLoaderReadsCurrentAndPreviousKeys(t *testing.T) {
 		t.Errorf("signing with %q, want new", k.ID)
 	}
 
+	secrets[SecretPreviousKid] = denied
+	if err := l.Load(context.Background()); err == nil {
+		t.Error("a previous key the store refuses to read was taken for no previous key")
+	}
+	secrets[SecretPreviousKid] = "old"
+
 	secrets[SecretSigningKey] = "not a pem"
 	if err := l.Load(context.Background()); err == nil {
 		t.Error("a broken key loaded")
@@ -203,4 +203,28 @@ func TestLoaderReadsCurrentAndPreviousKeys(t *testing.T) {
 	if k, _ := ring.Signing(); k.ID != "new" {
 		t.Error("a failed reload dropped the loaded keys")
 	}
+}
+
+// denied marks a secret the store refuses to read (access denied).
+const denied = "\x00denied"
+
+// secretStore is the secret store: absent keys do not exist.
+type secretStore map[string]string
+
+func (s secretStore) Secret(_ context.Context, key string) (string, error) {
+	v, ok := s[key]
+	switch {
+	case !ok:
+		return "", errors.New("secret " + key + ": not in the store")
+	case v == denied:
+		return "", errors.New("secret " + key + ": forbidden")
+	}
+	return v, nil
+}
+
+func (s secretStore) OptionalSecret(ctx context.Context, key string) (string, error) {
+	if _, ok := s[key]; !ok {
+		return "", nil
+	}
+	return s.Secret(ctx, key)
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/crypto"
 )
@@ -171,7 +170,9 @@ func (s secrets) OptionalSecret(ctx context.Context, key string) (string, error)
 	return v, err
 }
 
-func TestLoaderWaitsForTheSidecarThenLoads(t *testing.T) {
+// TestLoaderLoadsIntoTheHolder: the holder answers ErrNoKeys until a load
+// swaps a keyring in (waiting for the sidecar and retrying is reload.Loop's).
+func TestLoaderLoadsIntoTheHolder(t *testing.T) {
 	cur, curB64 := newKey(t, "k2")
 	old, oldB64 := newKey(t, "k1")
 	src := secrets{
@@ -182,18 +183,8 @@ func TestLoaderWaitsForTheSidecarThenLoads(t *testing.T) {
 	if _, err := holder.Keyring(); !errors.Is(err, crypto.ErrNoKeys) {
 		t.Fatalf("empty holder: %v, want ErrNoKeys", err)
 	}
-	connected := make(chan struct{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	l := &crypto.Loader{Source: src, Holder: holder, Connected: connected, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Retry: time.Millisecond}
-	done := make(chan error, 1)
-	go func() { done <- l.Run(ctx) }()
-
-	if holder.Loaded() {
-		t.Fatal("loaded before the sidecar connected")
-	}
-	close(connected)
-	if err := <-done; err != nil { // Refresh 0: returns once loaded
+	l := &crypto.Loader{Source: src, Holder: holder, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := l.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	r, err := holder.Keyring()

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
-	"time"
+
+	"github.com/lettertomyself/ltm/apps/platform/reload"
 )
 
 // Names of the secrets in the Dapr secret store.
@@ -47,19 +48,11 @@ func (h *Holder) Keyring() (*Keyring, error) {
 // Loaded reports whether a keyring is in place.
 func (h *Holder) Loaded() bool { return h.ring.Load() != nil }
 
-// SecretSource reads secrets (daprx.Sidecar is one). OptionalSecret answers
-// "" and no error only when the store says the secret does not exist; any
-// other failure (store unreachable, access denied) is an error.
-type SecretSource interface {
-	Secret(ctx context.Context, key string) (string, error)
-	OptionalSecret(ctx context.Context, key string) (string, error)
-}
-
 // Load reads the keyring from src: the current key is required; the previous
 // one is used when its secrets exist. A previous key that exists but cannot be
 // read fails the load: taking it for "no previous key" would leave every
 // letter sealed under it unreadable after a rotation, silently.
-func Load(ctx context.Context, src SecretSource) (*Keyring, error) {
+func Load(ctx context.Context, src reload.Secrets) (*Keyring, error) {
 	kid, err := src.Secret(ctx, SecretCurrentKID)
 	if err != nil {
 		return nil, err
@@ -90,67 +83,23 @@ func Load(ctx context.Context, src SecretSource) (*Keyring, error) {
 	return NewKeyring(current, previous)
 }
 
-// Loader fills a Holder from the secret store once the sidecar is
-// connected, retrying until it succeeds, then reloads every Refresh so a
-// rotation reaches running replicas.
+// Loader reads the keyring from the secret store into a Holder;
+// reload.Loop runs it.
 type Loader struct {
-	Source    SecretSource
-	Holder    *Holder
-	Connected <-chan struct{}
-	Log       *slog.Logger
-	Refresh   time.Duration
-	// Retry is the wait between failed first attempts.
-	Retry time.Duration
+	Source reload.Secrets
+	Holder *Holder
+	Log    *slog.Logger
 }
 
-// Run loads until ctx is done; it is a service worker.
-func (l *Loader) Run(ctx context.Context) error {
-	select {
-	case <-ctx.Done():
-		return nil
-	case <-l.Connected:
+// Load reads the keyring once and swaps it in; on error the loaded one
+// stays.
+func (l *Loader) Load(ctx context.Context) error {
+	ring, err := Load(ctx, l.Source)
+	if err != nil {
+		return err
 	}
-	retry := l.Retry
-	if retry <= 0 {
-		retry = 2 * time.Second
+	if old := l.Holder.ring.Swap(ring); old == nil || old.CurrentID() != ring.CurrentID() || len(old.byID) != len(ring.byID) {
+		l.Log.InfoContext(ctx, "encryption keys loaded", "kid", ring.CurrentID(), "keys", len(ring.byID))
 	}
-	warned := false
-	for !l.Holder.Loaded() {
-		ring, err := Load(ctx, l.Source)
-		if err == nil {
-			l.Holder.ring.Store(ring)
-			l.Log.Info("encryption keys loaded", "kid", ring.CurrentID(), "keys", len(ring.byID))
-			break
-		}
-		if !warned {
-			// The error names the secret, never its value.
-			l.Log.Warn("encryption keys not loaded; letters answer 503 until they are", "err", err)
-			warned = true
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(retry):
-		}
-	}
-	if l.Refresh <= 0 {
-		return nil
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(l.Refresh):
-		}
-		ring, err := Load(ctx, l.Source)
-		if err != nil {
-			if ctx.Err() == nil {
-				l.Log.Warn("encryption key reload failed; keeping the loaded keys", "err", err)
-			}
-			continue
-		}
-		if old := l.Holder.ring.Swap(ring); old == nil || old.CurrentID() != ring.CurrentID() || len(old.byID) != len(ring.byID) {
-			l.Log.Info("encryption keys changed", "kid", ring.CurrentID(), "keys", len(ring.byID))
-		}
-	}
+	return nil
 }
