@@ -73,9 +73,9 @@ mailpit: ## build the local mail server with its web inbox (cached)
 	@tools/scripts/mailpit.sh
 
 .PHONY: images
-images: ## build every app image without Docker (OCI layouts in .data/images) and inspect each
-	cd tools/k8scheck && GOWORK=off $(GO) run ./cmd/images -root $(CURDIR) -out $(DATA)/images
-	cd tools/k8scheck && GOWORK=off LTM_IMAGES=$(DATA)/images $(GO) test -count=1 -run 'TestBaseLayer|TestImages' ./cmd/images
+images: ## build every app image without Docker (OCI layouts in .data/oci) and inspect each
+	cd tools/k8scheck && GOWORK=off $(GO) run ./cmd/images -root $(CURDIR) -out $(DATA)/oci
+	cd tools/k8scheck && GOWORK=off LTM_IMAGES=$(DATA)/oci $(GO) test -count=1 -run 'TestBaseLayer|TestImages' ./cmd/images
 
 .PHONY: fmt
 fmt: ## gofmt every Go file

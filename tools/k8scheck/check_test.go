@@ -22,7 +22,7 @@ func TestOverlaysPass(t *testing.T) {
 	r := loadTestRepo(t)
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
-			findings, n, _, err := checkOverlay(filepath.Join(root, "k8s", "overlays", name), r, documentedInstall, false)
+			findings, n, _, err := checkOverlay(filepath.Join(root, "k8s", "overlays", name), r, r.install, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +77,7 @@ func TestEachRuleFails(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.dir, func(t *testing.T) {
-			findings, _, _, err := checkOverlay(filepath.Join("testdata", "bad", tc.dir), r, documentedInstall, false)
+			findings, _, _, err := checkOverlay(filepath.Join("testdata", "bad", tc.dir), r, r.install, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,11 +96,12 @@ func TestEachRuleFails(t *testing.T) {
 
 // With the Helm chart's default sidecarDropALLCapabilities=false, the injected
 // daprd keeps its capabilities and every app pod is refused (issue 18, item 1):
-// the documented install values are what make the pods admissible.
+// the install values docs/kubernetes.md gives are what make the pods admissible.
 func TestInjectorDefaultsAreRefused(t *testing.T) {
 	r := loadTestRepo(t)
-	chartDefaults := documentedInstall
-	chartDefaults.DropALLCapabilities = false
+	if !r.install.DropALLCapabilities {
+		t.Fatal("docs/kubernetes.md does not install Dapr with sidecarDropALLCapabilities=true")
+	}
 	findings, _, _, err := checkOverlay(filepath.Join(root, "k8s", "overlays", "dev"), r, chartDefaults, false)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +120,7 @@ func TestInjectorDefaultsAreRefused(t *testing.T) {
 // -release refuses prod while it still has placeholders.
 func TestReleaseRefusesPlaceholders(t *testing.T) {
 	r := loadTestRepo(t)
-	findings, _, _, err := checkOverlay(filepath.Join(root, "k8s", "overlays", "prod"), r, documentedInstall, true)
+	findings, _, _, err := checkOverlay(filepath.Join(root, "k8s", "overlays", "prod"), r, r.install, true)
 	if err != nil {
 		t.Fatal(err)
 	}

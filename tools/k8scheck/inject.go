@@ -14,14 +14,13 @@ import (
 )
 
 // installValues are the Dapr control-plane settings that change what the sidecar
-// injector adds to a pod. docs/kubernetes.md installs Dapr with exactly these
-// (documentedInstall); the Helm chart's defaults differ in DropALLCapabilities.
+// injector adds to a pod.
 type installValues struct {
-	// dapr_sidecar_injector.sidecarDropALLCapabilities (chart default false)
+	// dapr_sidecar_injector.sidecarDropALLCapabilities
 	DropALLCapabilities bool
-	// dapr_sidecar_injector.sidecarRunAsNonRoot (chart default true)
+	// dapr_sidecar_injector.sidecarRunAsNonRoot
 	RunAsNonRoot bool
-	// dapr_sidecar_injector.sidecarReadOnlyRootFilesystem (chart default true)
+	// dapr_sidecar_injector.sidecarReadOnlyRootFilesystem
 	ReadOnlyRootFilesystem bool
 	// The control plane's namespace and the cluster's DNS domain.
 	ControlPlaneNamespace, ClusterDomain string
@@ -29,14 +28,32 @@ type installValues struct {
 	SidecarImage string
 }
 
-// documentedInstall is what docs/kubernetes.md tells the operator to install.
-var documentedInstall = installValues{
-	DropALLCapabilities:    true,
+// chartDefaults are the Helm chart's values in dapr v1.18.1
+// (charts/dapr/charts/dapr_sidecar_injector/values.yaml).
+var chartDefaults = installValues{
+	DropALLCapabilities:    false,
 	RunAsNonRoot:           true,
 	ReadOnlyRootFilesystem: true,
 	ControlPlaneNamespace:  "dapr-system",
 	ClusterDomain:          "cluster.local",
 	SidecarImage:           "ghcr.io/dapr/daprd:1.18.1",
+}
+
+// withHelmSets applies the `--set dapr_sidecar_injector.<key>=<bool>` values
+// the documentation installs Dapr with.
+func (iv installValues) withHelmSets(sets map[string]string) installValues {
+	for k, v := range sets {
+		b := v == "true"
+		switch k {
+		case "dapr_sidecar_injector.sidecarDropALLCapabilities":
+			iv.DropALLCapabilities = b
+		case "dapr_sidecar_injector.sidecarRunAsNonRoot":
+			iv.RunAsNonRoot = b
+		case "dapr_sidecar_injector.sidecarReadOnlyRootFilesystem":
+			iv.ReadOnlyRootFilesystem = b
+		}
+	}
+	return iv
 }
 
 // inject returns the pod as Dapr's sidecar injector (v1.18.1, its own code)

@@ -5,7 +5,8 @@
 //   - strict decoding of every resource into the Kubernetes and Dapr Go types (an
 //     unknown field fails, as `kubectl apply --validate=strict` would);
 //   - the Pod Security "restricted" evaluation of every pod after Dapr's sidecar
-//     injector (v1.18.1, its own code) added daprd, at the documented install values;
+//     injector (v1.18.1, its own code) added daprd, at the install values
+//     docs/kubernetes.md gives Helm (the chart's defaults plus its --set lines);
 //   - cross-checks against the repository: selectors and ports, the environment each
 //     app reads, the Secrets the documentation creates, component scopes naming real
 //     app ids, the secrets each app's code reads from the secret store;
@@ -55,7 +56,7 @@ func run(args []string, stdout io.Writer) error {
 	failed := 0
 	for _, dir := range dirs {
 		name := filepath.Base(dir)
-		findings, n, budget, err := checkOverlay(dir, r, documentedInstall, *release && name == "prod")
+		findings, n, budget, err := checkOverlay(dir, r, r.install, *release && name == "prod")
 		if err != nil {
 			return err
 		}

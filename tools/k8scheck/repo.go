@@ -19,6 +19,9 @@ type repo struct {
 	createdSecrets map[string]bool
 	// hosts are Service names docs/kubernetes.md reaches by DNS.
 	hosts map[string]bool
+	// install is how docs/kubernetes.md installs Dapr: the chart's defaults
+	// with the documented --set values.
+	install installValues
 }
 
 type appFacts struct {
@@ -41,6 +44,7 @@ var (
 	secretRe    = regexp.MustCompile(`\bSecret\w*\s*=\s*"([a-z0-9-]+)"`)
 	createRe    = regexp.MustCompile(`create secret (?:generic|tls) ([a-z0-9-]+)`)
 	hostRe      = regexp.MustCompile(`(?:@|host=|svc/)([a-z0-9-]+)`)
+	helmSetRe   = regexp.MustCompile(`--set (dapr_sidecar_injector\.\w+)=(true|false)`)
 )
 
 // loadRepo reads the facts from the repository at root.
@@ -82,6 +86,11 @@ func loadRepo(root string) (*repo, error) {
 	for _, m := range createRe.FindAllStringSubmatch(string(doc), -1) {
 		r.createdSecrets[m[1]] = true
 	}
+	sets := map[string]string{}
+	for _, m := range helmSetRe.FindAllStringSubmatch(string(doc), -1) {
+		sets[m[1]] = m[2]
+	}
+	r.install = chartDefaults.withHelmSets(sets)
 	for _, m := range hostRe.FindAllStringSubmatch(string(doc), -1) {
 		r.hosts[m[1]] = true
 	}

@@ -2,9 +2,10 @@
 // Go binary (CGO_ENABLED=0, -trimpath) on a base layer made here from Debian's CA
 // certificates and tzdata (this machine's /etc/ssl/certs and /usr/share/zoneinfo,
 // installed by the ca-certificates and tzdata packages), running as the non-root
-// user 65532. Each image is written as an OCI layout under -out/<app> (push one with
-// `crane push .data/images/gateway REGISTRY/ltm/gateway:TAG`; the digest stays the
-// same). Layers carry no timestamps or host ownership, so a commit builds the same
+// user 65532. Each image is written as an OCI layout under -out/<app> (default
+// .data/oci; .data/images already holds the letters' images of `make run`). Push
+// one with `crane push .data/oci/gateway REGISTRY/ltm/gateway:TAG`; the digest
+// stays the same. Layers carry no timestamps or host ownership, so a commit builds the same
 // digests anywhere with the same Go toolchain and base files.
 package main
 
@@ -31,7 +32,7 @@ func main() {
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("images", flag.ContinueOnError)
 	root := fs.String("root", ".", "repository root (with go.work)")
-	out := fs.String("out", ".data/images", "where the OCI layouts go, one directory per app")
+	out := fs.String("out", ".data/oci", "where the OCI layouts go, one directory per app")
 	arch := fs.String("arch", runtime.GOARCH, "GOARCH of the images")
 	only := fs.String("apps", "", "comma-separated app directories (default: every apps/* but platform)")
 	if err := fs.Parse(args); err != nil {
