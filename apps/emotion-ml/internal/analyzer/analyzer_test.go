@@ -101,6 +101,8 @@ func TestAnalyzeTrickySentences(t *testing.T) {
 		{"ko plan", "다음 주 계획", "월요일 회의, 수요일 병원, 금요일 장보기.", "neutral", ""},
 		{"en diary", "", "Woke up at seven, took the bus, had two meetings and cooked dinner.", "neutral", ""},
 		{"mixed plan", "", "Meeting 2시, gym 7시. 내일은 report 마감.", "neutral", ""},
+		{"en everyday phrase is not a feeling", "", "Get in the car at eight and we will drive to the store.", "neutral", ""},
+		{"ko negated fun is boredom", "", "영화가 너무 재미없었다. 돈이 아깝다.", "anger", "annoyance"},
 
 		// Mixed Korean and English, including English glued to Korean.
 		{"mixed lonely하다", "", "요즘 너무 lonely하다. 주말엔 혼자 있다.", "sadness", "loneliness"},
