@@ -13,19 +13,62 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 )
 
-// Account is a user's identity as auth-service keeps it.
+// Account is a user's identity as auth-service keeps it. Build one with
+// New (validated) or Restore (from storage); it never changes after.
 type Account struct {
-	ID       uuid.UUID
-	Username string // lower-case, unique
-	// Email is the address as the user typed it (trimmed); EmailKey is its
+	id       uuid.UUID
+	username string // lower-case, unique
+	// email is the address as the user typed it (trimmed); emailKey is its
 	// lower-case form, unique, used for lookups.
-	Email        string
-	EmailKey     string
-	PasswordHash string
-	CreatedAt    time.Time
+	email        string
+	emailKey     string
+	passwordHash string
+	createdAt    time.Time
 }
+
+// New is a new account: the username is normalised and checked, the
+// address trimmed and checked, and the hash and time must be there. Every
+// broken rule is reported at once in a *fields.Error.
+func New(id uuid.UUID, username, email, passwordHash string, createdAt time.Time) (Account, error) {
+	var errs fields.Set
+	username = NormalizeUsername(username)
+	if msg := CheckUsername(username); msg != "" {
+		errs.Add("username", msg)
+	}
+	email, key, msg := NormalizeEmail(email)
+	if msg != "" {
+		errs.Add("email", msg)
+	}
+	if passwordHash == "" {
+		errs.Add("password", "is required")
+	}
+	if id == uuid.Nil || createdAt.IsZero() {
+		return Account{}, errors.New("account: an id and a creation time are required")
+	}
+	if err := errs.Err(); err != nil {
+		return Account{}, err
+	}
+	return Account{id: id, username: username, email: email, emailKey: key, passwordHash: passwordHash, createdAt: createdAt}, nil
+}
+
+// Restore rebuilds an account read from storage. It does not re-check the
+// rules: a stored account passed New once, and rules may tighten later
+// without locking anyone out.
+func Restore(id uuid.UUID, username, email, emailKey, passwordHash string, createdAt time.Time) Account {
+	return Account{id: id, username: username, email: email, emailKey: emailKey, passwordHash: passwordHash, createdAt: createdAt}
+}
+
+// The account's parts.
+func (a Account) ID() uuid.UUID        { return a.id }
+func (a Account) Username() string     { return a.username }
+func (a Account) Email() string        { return a.email }
+func (a Account) EmailKey() string     { return a.emailKey }
+func (a Account) PasswordHash() string { return a.passwordHash }
+func (a Account) CreatedAt() time.Time { return a.createdAt }
 
 // Errors the use cases return; the HTTP layer maps them in one place.
 var (

@@ -1,6 +1,14 @@
 package account
 
-import "testing"
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/fields"
+)
 
 func TestCheckUsername(t *testing.T) {
 	tests := []struct {
@@ -51,5 +59,24 @@ func TestNormalizeEmail(t *testing.T) {
 				t.Errorf("NormalizeEmail(%q) = %q, %q, %q", tt.in, email, key, msg)
 			}
 		})
+	}
+}
+
+func TestNewChecksEveryField(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	a, err := New(uuid.New(), " MinJun ", " MinJun@Example.org ", "$argon2id$x", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Username() != "minjun" || a.Email() != "MinJun@Example.org" || a.EmailKey() != "minjun@example.org" || !a.CreatedAt().Equal(at) {
+		t.Errorf("account = %+v", a)
+	}
+	_, err = New(uuid.New(), "a", "not an address", "", at)
+	var fe *fields.Error
+	if !errors.As(err, &fe) || fe.Message("username") == "" || fe.Message("email") == "" || fe.Message("password") == "" {
+		t.Errorf("New with three bad fields: %v", err)
+	}
+	if _, err := New(uuid.Nil, "minjun", "m@example.org", "h", at); err == nil {
+		t.Error("an account without an id")
 	}
 }

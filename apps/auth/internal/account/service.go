@@ -81,7 +81,7 @@ func (s *Service) Signup(ctx context.Context, username, email, pw string) (Accou
 	if msg := CheckUsername(username); msg != "" {
 		errs.Add("username", msg)
 	}
-	email, key, msg := NormalizeEmail(email)
+	email, _, msg := NormalizeEmail(email)
 	if msg != "" {
 		errs.Add("email", msg)
 	}
@@ -95,7 +95,10 @@ func (s *Service) Signup(ctx context.Context, username, email, pw string) (Accou
 	if err != nil {
 		return Account{}, err
 	}
-	a := Account{ID: uuid.New(), Username: username, Email: email, EmailKey: key, PasswordHash: hash, CreatedAt: s.Clock.Now().Truncate(time.Microsecond)}
+	a, err := New(uuid.New(), username, email, hash, s.Clock.Now().Truncate(time.Microsecond))
+	if err != nil {
+		return Account{}, err
+	}
 	if err := s.Store.Create(ctx, a); err != nil {
 		return Account{}, err
 	}
@@ -129,14 +132,14 @@ func (s *Service) Login(ctx context.Context, identifier, pw, addr string) (Pair,
 	// and email gives a guesser no extra tries.
 	subject := throttle.Subject{Account: "name:" + identifier, Address: addr}
 	if found {
-		subject.Account = a.ID.String()
+		subject.Account = a.ID().String()
 	}
 	if err := s.checkThrottle(ctx, subject); err != nil {
 		return Pair{}, err
 	}
 	ok := false
 	if found {
-		if ok, err = s.Hasher.Verify(ctx, pw, a.PasswordHash); err != nil {
+		if ok, err = s.Hasher.Verify(ctx, pw, a.PasswordHash()); err != nil {
 			return Pair{}, err
 		}
 	} else {
@@ -152,21 +155,21 @@ func (s *Service) Login(ctx context.Context, identifier, pw, addr string) (Pair,
 		return Pair{}, err
 	}
 	s.upgradeHash(ctx, a, pw)
-	return s.startFamily(ctx, a.ID)
+	return s.startFamily(ctx, a.ID())
 }
 
 // upgradeHash re-hashes with the current parameters after they were
 // raised; the login succeeds whatever happens here.
 func (s *Service) upgradeHash(ctx context.Context, a Account, pw string) {
-	if !s.Hasher.NeedsRehash(a.PasswordHash) {
+	if !s.Hasher.NeedsRehash(a.PasswordHash()) {
 		return
 	}
 	hash, err := s.Hasher.Hash(ctx, pw)
 	if err == nil {
-		err = s.Store.SetPasswordHash(ctx, a.ID, hash, false, s.Clock.Now())
+		err = s.Store.SetPasswordHash(ctx, a.ID(), hash, false, s.Clock.Now())
 	}
 	if err != nil {
-		s.Log.WarnContext(ctx, "upgrading a password hash failed", "user_id", a.ID, "err", err)
+		s.Log.WarnContext(ctx, "upgrading a password hash failed", "user_id", a.ID(), "err", err)
 	}
 }
 
@@ -253,11 +256,11 @@ func (s *Service) reauth(ctx context.Context, userID, pw, field, addr string) (A
 	if err != nil {
 		return Account{}, err
 	}
-	subject := throttle.Subject{Account: a.ID.String(), Address: addr}
+	subject := throttle.Subject{Account: a.ID().String(), Address: addr}
 	if err := s.checkThrottle(ctx, subject); err != nil {
 		return Account{}, err
 	}
-	ok, err := s.Hasher.Verify(ctx, pw, a.PasswordHash)
+	ok, err := s.Hasher.Verify(ctx, pw, a.PasswordHash())
 	if err != nil {
 		return Account{}, err
 	}
@@ -281,14 +284,14 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, add
 	if err != nil {
 		return err
 	}
-	if msg := checkPassword(next, a.Username, a.Email); msg != "" {
+	if msg := checkPassword(next, a.Username(), a.Email()); msg != "" {
 		return fields.New("new_password", msg)
 	}
 	hash, err := s.Hasher.Hash(ctx, next)
 	if err != nil {
 		return err
 	}
-	return s.Store.SetPasswordHash(ctx, a.ID, hash, true, s.Clock.Now())
+	return s.Store.SetPasswordHash(ctx, a.ID(), hash, true, s.Clock.Now())
 }
 
 // ChangeEmail moves the account to a new address and announces it.
@@ -308,10 +311,10 @@ func (s *Service) ChangeEmail(ctx context.Context, userID, pw, email, addr strin
 	if err != nil {
 		return err
 	}
-	if a.Email == email {
+	if a.Email() == email {
 		return nil // nothing changes, nothing to announce
 	}
-	return s.Store.ChangeEmail(ctx, a.ID, email, key)
+	return s.Store.ChangeEmail(ctx, a.ID(), email, key)
 }
 
 // Delete removes the account; user.deleted tells every other service.
@@ -323,11 +326,11 @@ func (s *Service) Delete(ctx context.Context, userID, pw, addr string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Store.Delete(ctx, a.ID); err != nil {
+	if err := s.Store.Delete(ctx, a.ID()); err != nil {
 		return err
 	}
 	// Its throttle state would only ever be read again by an attacker.
-	if err := s.Throttle.Succeed(ctx, a.ID.String()); err != nil {
+	if err := s.Throttle.Succeed(ctx, a.ID().String()); err != nil {
 		s.Log.WarnContext(ctx, "forgetting a deleted account's throttle state failed", "err", err)
 	}
 	return nil

@@ -30,7 +30,7 @@ func (a *api) signup(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, accountResponse{ID: acct.ID.String(), Username: acct.Username, Email: acct.Email})
+	c.JSON(http.StatusCreated, accountResponse{ID: acct.ID().String(), Username: acct.Username(), Email: acct.Email()})
 }
 
 func (a *api) login(c *gin.Context) {

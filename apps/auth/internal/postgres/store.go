@@ -57,7 +57,7 @@ func (s *Store) Create(ctx context.Context, a account.Account) error {
 		var userTaken, emailTaken bool
 		err := tx.QueryRow(ctx, `
 			SELECT coalesce(bool_or(username = $1), false), coalesce(bool_or(email_key = $2), false)
-			FROM accounts WHERE username = $1 OR email_key = $2`, a.Username, a.EmailKey).Scan(&userTaken, &emailTaken)
+			FROM accounts WHERE username = $1 OR email_key = $2`, a.Username(), a.EmailKey()).Scan(&userTaken, &emailTaken)
 		if err != nil {
 			return fmt.Errorf("check taken: %w", err)
 		}
@@ -74,11 +74,11 @@ func (s *Store) Create(ctx context.Context, a account.Account) error {
 		_, err = tx.Exec(ctx, `
 			INSERT INTO accounts (id, username, email, email_key, password_hash, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-			a.ID, a.Username, a.Email, a.EmailKey, a.PasswordHash, a.CreatedAt)
+			a.ID(), a.Username(), a.Email(), a.EmailKey(), a.PasswordHash(), a.CreatedAt())
 		if err != nil {
 			return takenOr(err, "insert account")
 		}
-		_, err = outbox.Enqueue(ctx, tx, events.TopicRegistered, events.NewRegistered(a.ID, a.Username, a.Email, a.CreatedAt))
+		_, err = outbox.Enqueue(ctx, tx, events.TopicRegistered, events.NewRegistered(a.ID(), a.Username(), a.Email(), a.CreatedAt()))
 		return err
 	})
 }
@@ -101,15 +101,19 @@ func takenOr(err error, what string) error {
 const accountColumns = `id, username, email, email_key, password_hash, created_at`
 
 func scanAccount(row pgx.Row) (account.Account, error) {
-	var a account.Account
-	err := row.Scan(&a.ID, &a.Username, &a.Email, &a.EmailKey, &a.PasswordHash, &a.CreatedAt)
+	var (
+		id                                  uuid.UUID
+		username, email, emailKey, password string
+		createdAt                           time.Time
+	)
+	err := row.Scan(&id, &username, &email, &emailKey, &password, &createdAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return account.Account{}, account.ErrNotFound
 	}
 	if err != nil {
 		return account.Account{}, fmt.Errorf("read account: %w", err)
 	}
-	return a, nil
+	return account.Restore(id, username, email, emailKey, password, createdAt), nil
 }
 
 // ByLogin finds an account by username or email key. Usernames cannot

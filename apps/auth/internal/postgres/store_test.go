@@ -29,8 +29,11 @@ func newStore(t *testing.T) (*Store, *pgxpool.Pool) {
 }
 
 func newAccount(username, email string) account.Account {
-	e, key, _ := account.NormalizeEmail(email)
-	return account.Account{ID: uuid.New(), Username: username, Email: e, EmailKey: key, PasswordHash: "$argon2id$x", CreatedAt: t0}
+	a, err := account.New(uuid.New(), username, email, "$argon2id$x", t0)
+	if err != nil {
+		panic(err)
+	}
+	return a
 }
 
 func TestCreateWritesTheEventWithTheAccount(t *testing.T) {
@@ -41,17 +44,17 @@ func TestCreateWritesTheEventWithTheAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := s.ByLogin(ctx, "minjun@example.org")
-	if err != nil || got.ID != a.ID || got.Email != "MinJun@Example.org" {
+	if err != nil || got.ID() != a.ID() || got.Email() != "MinJun@Example.org" {
 		t.Fatalf("ByLogin by email = %+v, %v", got, err)
 	}
-	if got, err := s.ByLogin(ctx, "minjun"); err != nil || got.ID != a.ID {
+	if got, err := s.ByLogin(ctx, "minjun"); err != nil || got.ID() != a.ID() {
 		t.Fatalf("ByLogin by username = %+v, %v", got, err)
 	}
 	if _, err := s.ByLogin(ctx, "nobody"); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("ByLogin unknown: %v", err)
 	}
 	evs := outboxtest.Messages(t, pool)
-	want := map[string]any{"user_id": a.ID.String(), "username": "minjun", "email": "MinJun@Example.org", "created_at": "2026-03-01T12:00:00Z"}
+	want := map[string]any{"user_id": a.ID().String(), "username": "minjun", "email": "MinJun@Example.org", "created_at": "2026-03-01T12:00:00Z"}
 	if len(evs) != 1 || evs[0].Topic != "user.registered" || !mapsEqual(evs[0].Payload, want) {
 		t.Fatalf("outbox = %+v, want one user.registered %v", evs, want)
 	}
@@ -107,19 +110,19 @@ func TestChangeEmailAndDeletePublishOnlyWhenTheyHappen(t *testing.T) {
 		}
 	}
 	var taken *account.TakenError
-	if err := s.ChangeEmail(ctx, a.ID, "Bob@example.org", "bob@example.org"); !errors.As(err, &taken) {
+	if err := s.ChangeEmail(ctx, a.ID(), "Bob@example.org", "bob@example.org"); !errors.As(err, &taken) {
 		t.Fatalf("ChangeEmail to a taken address = %v", err)
 	}
-	if err := s.ChangeEmail(ctx, a.ID, "alice@new.example", "alice@new.example"); err != nil {
+	if err := s.ChangeEmail(ctx, a.ID(), "alice@new.example", "alice@new.example"); err != nil {
 		t.Fatal(err)
 	}
-	if _, refresh := token.NewFamily(a.ID, t0, time.Hour); s.CreateRefresh(ctx, refresh) != nil {
+	if _, refresh := token.NewFamily(a.ID(), t0, time.Hour); s.CreateRefresh(ctx, refresh) != nil {
 		t.Fatal("create refresh")
 	}
-	if err := s.Delete(ctx, a.ID); err != nil {
+	if err := s.Delete(ctx, a.ID()); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Delete(ctx, a.ID); !errors.Is(err, account.ErrNotFound) {
+	if err := s.Delete(ctx, a.ID()); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("second Delete = %v", err)
 	}
 	var tokens int
@@ -143,7 +146,7 @@ func TestRotateSpendsAndDetectsReuse(t *testing.T) {
 	if err := s.Create(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	raw1, first := token.NewFamily(a.ID, t0, time.Hour)
+	raw1, first := token.NewFamily(a.ID(), t0, time.Hour)
 	if err := s.CreateRefresh(ctx, first); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +178,7 @@ func TestRotateSpendsAndDetectsReuse(t *testing.T) {
 		t.Fatalf("unknown token = %v", err)
 	}
 
-	rawOld, old := token.NewFamily(a.ID, t0, time.Hour)
+	rawOld, old := token.NewFamily(a.ID(), t0, time.Hour)
 	if err := s.CreateRefresh(ctx, old); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +186,7 @@ func TestRotateSpendsAndDetectsReuse(t *testing.T) {
 		t.Fatalf("expired token = %v", err)
 	}
 
-	rawOut, out := token.NewFamily(a.ID, t0, time.Hour)
+	rawOut, out := token.NewFamily(a.ID(), t0, time.Hour)
 	if err := s.CreateRefresh(ctx, out); err != nil {
 		t.Fatal(err)
 	}
@@ -196,11 +199,11 @@ func TestRotateSpendsAndDetectsReuse(t *testing.T) {
 		t.Fatalf("token after logout = %v", err)
 	}
 
-	rawPw, pw := token.NewFamily(a.ID, t0, time.Hour)
+	rawPw, pw := token.NewFamily(a.ID(), t0, time.Hour)
 	if err := s.CreateRefresh(ctx, pw); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetPasswordHash(ctx, a.ID, "$argon2id$new", true, t0); err != nil {
+	if err := s.SetPasswordHash(ctx, a.ID(), "$argon2id$new", true, t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rotate(rawPw, t0.Add(time.Minute)); !errors.Is(err, token.ErrRefreshRevoked) {
@@ -216,7 +219,7 @@ func TestConcurrentRefreshesOfOneTokenCannotBothSucceed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for round := range 5 {
-		raw, r := token.NewFamily(a.ID, t0, time.Hour)
+		raw, r := token.NewFamily(a.ID(), t0, time.Hour)
 		if err := s.CreateRefresh(ctx, r); err != nil {
 			t.Fatal(err)
 		}
