@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
 	"strings"
+
+	"sigs.k8s.io/yaml"
 )
 
 // repo is what the manifests are cross-checked against: the apps' code and the
@@ -22,6 +25,76 @@ type repo struct {
 	// install is how docs/kubernetes.md installs Dapr: the chart's defaults
 	// with the documented --set values.
 	install installValues
+	// runEnv is the environment dapr.yaml gives each app id (common and own).
+	runEnv map[string]map[string]string
+	// localComponents are the names of the Dapr components in components/.
+	localComponents []string
+}
+
+// runFile is the part of dapr.yaml the cross-checks need.
+type runFile struct {
+	Common struct {
+		Env map[string]string `json:"env"`
+	} `json:"common"`
+	Apps []struct {
+		AppID string            `json:"appID"`
+		Env   map[string]string `json:"env"`
+	} `json:"apps"`
+}
+
+// loadRunEnv reads dapr.yaml's environment per app id.
+func loadRunEnv(path string) (map[string]map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rf runFile
+	if err := yaml.Unmarshal(b, &rf); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	out := map[string]map[string]string{}
+	for _, a := range rf.Apps {
+		env := map[string]string{}
+		for k, v := range rf.Common.Env {
+			env[k] = v
+		}
+		for k, v := range a.Env {
+			env[k] = v
+		}
+		out[a.AppID] = env
+	}
+	return out, nil
+}
+
+// loadComponentNames returns the names of the Components in dir's YAML files.
+func loadComponentNames(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, doc := range strings.Split(string(b), "\n---") {
+			var head struct {
+				Kind     string `json:"kind"`
+				Metadata struct {
+					Name string `json:"name"`
+				} `json:"metadata"`
+			}
+			if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			if head.Kind == "Component" {
+				names = append(names, head.Metadata.Name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 type appFacts struct {
@@ -85,6 +158,12 @@ func loadRepo(root string) (*repo, error) {
 	}
 	for _, m := range createRe.FindAllStringSubmatch(string(doc), -1) {
 		r.createdSecrets[m[1]] = true
+	}
+	if r.runEnv, err = loadRunEnv(filepath.Join(root, "dapr.yaml")); err != nil {
+		return nil, err
+	}
+	if r.localComponents, err = loadComponentNames(filepath.Join(root, "components")); err != nil {
+		return nil, err
 	}
 	sets := map[string]string{}
 	for _, m := range helmSetRe.FindAllStringSubmatch(string(doc), -1) {

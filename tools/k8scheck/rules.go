@@ -75,7 +75,7 @@ func check(overlay string, objs []object, r *repo, iv installValues, release boo
 	}
 	for _, rule := range []func(){
 		c.noSecrets, c.namespaces, c.podSecurity, c.annotations, c.selectors, c.ports,
-		c.unusedServices, c.env, c.secretRefs, c.scopes, c.breakers, c.networkPolicies,
+		c.unusedServices, c.env, c.secretRefs, c.scopes, c.localComponents, c.breakers, c.networkPolicies,
 		c.disruption, c.serviceAccounts, c.secretAccess, c.images, c.placeholders,
 		c.memory, c.connections, c.jobs, c.metrics, c.storage, c.literals, c.backup, c.appToken,
 	} {
@@ -340,6 +340,19 @@ func (c *checker) env() {
 				c.add("env", p, "%s is not set and defaults to %q, which only works on a developer's machine", n, v.def)
 			}
 		}
+		// What a local run gives the app, a pod gives it too (values differ:
+		// addresses, secrets).
+		runEnv := c.repo.runEnv[p.appID()]
+		runNames := make([]string, 0, len(runEnv))
+		for n := range runEnv {
+			runNames = append(runNames, n)
+		}
+		sort.Strings(runNames)
+		for _, n := range runNames {
+			if !set[n] {
+				c.add("env", p, "%s is set for %s in dapr.yaml but not here", n, p.appID())
+			}
+		}
 		if set["APP_ID"] && envValue(ct, "APP_ID") != p.appID() {
 			c.add("env", p, "APP_ID %q differs from dapr.io/app-id %q", envValue(ct, "APP_ID"), p.appID())
 		}
@@ -411,6 +424,20 @@ func (c *checker) secretRefs() {
 	for _, comp := range objectsOf[*componentsapi.Component](c) {
 		for _, md := range comp.Spec.Metadata {
 			need(stringer("Component/"+comp.Name), md.SecretKeyRef.Name, "metadata "+md.Name)
+		}
+	}
+}
+
+// localComponents: every component a local run has exists in the cluster too
+// (same name; the type may differ, as localstorage and gcp.bucket do).
+func (c *checker) localComponents() {
+	have := map[string]bool{}
+	for _, comp := range objectsOf[*componentsapi.Component](c) {
+		have[comp.Name] = true
+	}
+	for _, name := range c.repo.localComponents {
+		if !have[name] {
+			c.add("scope", stringer("Component/"+name), "is in components/ but not in this overlay")
 		}
 	}
 }
