@@ -101,6 +101,8 @@ func TestAnalyzeTrickySentences(t *testing.T) {
 		{"ko plan", "다음 주 계획", "월요일 회의, 수요일 병원, 금요일 장보기.", "neutral", ""},
 		{"en diary", "", "Woke up at seven, took the bus, had two meetings and cooked dinner.", "neutral", ""},
 		{"mixed plan", "", "Meeting 2시, gym 7시. 내일은 report 마감.", "neutral", ""},
+		{"ko parting after a meeting is not a breakup", "", "친구들과 저녁을 먹고 9시에 헤어지고 집에 왔다.", "neutral", ""},
+		{"ko losing the way is not a loss", "", "오늘 시내에서 길을 잃어서 한참 돌아갔다. 그래도 약속 시간에는 맞췄다.", "neutral", ""},
 		{"en everyday phrase is not a feeling", "", "Get in the car at eight and we will drive to the store.", "neutral", ""},
 		{"ko negated fun is boredom", "", "영화가 너무 재미없었다. 돈이 아깝다.", "anger", "annoyance"},
 
