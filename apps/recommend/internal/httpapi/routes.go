@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"time"
@@ -74,7 +75,8 @@ func Setup(cfg Config, opts Options) func(service.Deps) ([]service.Worker, error
 		}
 		var modelOpts app.Options
 		if cfg.Config.Enabled() {
-			modelOpts = app.Options{Suggester: model.New(cfg.Config), ModelWait: cfg.Wait, ModelTimeout: cfg.Timeout}
+			key := func(ctx context.Context) (string, error) { return d.Dapr.OptionalSecret(ctx, "openai-api-key") }
+			modelOpts = app.Options{Suggester: model.New(cfg.Config, key), ModelWait: cfg.Wait, ModelTimeout: cfg.Timeout}
 			d.Log.Info("model suggestions on", "model", cfg.Model)
 		}
 		store := daprstate.New(cfg.StateStore, func() (daprstate.Client, error) { return d.Dapr.Client() })

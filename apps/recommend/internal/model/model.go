@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -55,18 +56,45 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// KeySource reads the API key from the secret store (openai-api-key, as
+// emotion-ml does); "" with a nil error means no key (a local server such
+// as Ollama needs none).
+type KeySource func(ctx context.Context) (string, error)
+
 // Client implements app.Suggester.
 type Client struct {
-	api   *openai.Client
-	model string
+	cfg Config
+	key KeySource
+
+	mu  sync.Mutex
+	api *openai.Client // built on first use, once the key is known
 }
 
-// New returns a client for cfg.
-func New(cfg Config) *Client {
-	oc := openai.DefaultConfig(cfg.APIKey.Reveal())
-	oc.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	oc.HTTPClient = &http.Client{Timeout: cfg.Timeout}
-	return &Client{api: openai.NewClientWithConfig(oc), model: cfg.Model}
+// New returns a client for cfg. The key is cfg.APIKey when set, otherwise
+// it is read from key on first use (the sidecar is not up when New runs).
+func New(cfg Config, key KeySource) *Client {
+	return &Client{cfg: cfg, key: key}
+}
+
+func (c *Client) client(ctx context.Context) (*openai.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.api != nil {
+		return c.api, nil
+	}
+	key := c.cfg.APIKey.Reveal()
+	if key == "" && c.key != nil {
+		k, err := c.key(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("model: api key: %w", err)
+		}
+		key = k
+	}
+	oc := openai.DefaultConfig(key)
+	oc.BaseURL = strings.TrimSuffix(c.cfg.BaseURL, "/")
+	oc.HTTPClient = &http.Client{Timeout: c.cfg.Timeout}
+	c.api = openai.NewClientWithConfig(oc)
+	return c.api, nil
 }
 
 const system = `You recommend real, existing works and simple activities to someone who keeps a private diary of letters to their future self.
@@ -104,8 +132,12 @@ func (c *Client) Suggest(ctx context.Context, req app.SuggestRequest) ([]catalog
 		// anyway, this only saves a wasted suggestion.
 		user += " Do not suggest anything titled like: " + strings.Join(req.Avoid, "; ") + "."
 	}
-	resp, err := c.api.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
-		Model: c.model,
+	api, err := c.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := api.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
+		Model: c.cfg.Model,
 		Messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: system},
 			{Role: openai.ChatMessageRoleUser, Content: user},

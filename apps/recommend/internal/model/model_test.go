@@ -3,6 +3,7 @@ package model_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,13 +15,17 @@ import (
 	"github.com/lettertomyself/ltm/apps/recommend/internal/model"
 )
 
-// server answers every chat completion with content.
-func server(t *testing.T, content string, choices bool) model.Config {
+// server answers every chat completion with content; auth, when not nil,
+// receives the Authorization header of the last call.
+func server(t *testing.T, content string, choices bool, auth ...*string) model.Config {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v1/chat/completions" {
 			http.NotFound(w, r)
 			return
+		}
+		for _, a := range auth {
+			*a = r.Header.Get("Authorization")
 		}
 		w.Header().Set("Content-Type", "application/json")
 		if !choices {
@@ -52,7 +57,7 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items, err := model.New(server(t, tt.content, tt.choices)).Suggest(context.Background(), req)
+			items, err := model.New(server(t, tt.content, tt.choices), nil).Suggest(context.Background(), req)
 			if (err != nil) != tt.wantErr || len(items) != tt.want {
 				t.Fatalf("got %+v, %v; want %d items, error %v", items, err, tt.want, tt.wantErr)
 			}
@@ -60,5 +65,27 @@ func TestSuggest(t *testing.T) {
 				t.Errorf("item = %+v", items[0])
 			}
 		})
+	}
+}
+
+func TestKeyFromEnvElseSecretStore(t *testing.T) {
+	req := app.SuggestRequest{Mood: catalog.Joy, Types: catalog.Types, Max: 2}
+	fromStore := func(context.Context) (string, error) { return "sk-from-store", nil }
+
+	var auth string
+	cfg := server(t, song, true, &auth)
+	cfg.APIKey = "sk-from-env"
+	if _, err := model.New(cfg, fromStore).Suggest(context.Background(), req); err != nil || auth != "Bearer sk-from-env" {
+		t.Errorf("with OPENAI_API_KEY: %v, sent %q", err, auth)
+	}
+
+	cfg = server(t, song, true, &auth)
+	if _, err := model.New(cfg, fromStore).Suggest(context.Background(), req); err != nil || auth != "Bearer sk-from-store" {
+		t.Errorf("from the secret store: %v, sent %q", err, auth)
+	}
+
+	broken := func(context.Context) (string, error) { return "", errors.New("sidecar not ready") }
+	if _, err := model.New(server(t, song, true), broken).Suggest(context.Background(), req); err == nil {
+		t.Error("a key that cannot be read gave no error")
 	}
 }
