@@ -525,10 +525,23 @@ func (c *checker) disruption() {
 		if p.replicas > 1 && len(p.tmpl.Spec.TopologySpreadConstraints) == 0 {
 			c.add("disruption", p, "%d replicas without topologySpreadConstraints", p.replicas)
 		}
-		if p.isDapr() {
-			if ct := appContainer(p); ct != nil && (ct.Lifecycle == nil || ct.Lifecycle.PreStop == nil) {
-				c.add("disruption", p, "app container has no preStop hook (requests still routed to a stopping pod answer 502)")
-			}
+		ct := appContainer(p)
+		if ct == nil {
+			continue
+		}
+		if ct.Lifecycle == nil || ct.Lifecycle.PreStop == nil {
+			c.add("disruption", p, "app container has no preStop hook (requests still routed to a stopping pod answer 502)")
+			continue
+		}
+		// The pause, then daprd's graceful shutdown, must end before the kubelet
+		// kills the pod.
+		var pause int64
+		if sl := ct.Lifecycle.PreStop.Sleep; sl != nil {
+			pause = sl.Seconds
+		}
+		graceful, _ := strconv.ParseInt(p.tmpl.Annotations["dapr.io/graceful-shutdown-seconds"], 10, 64)
+		if grace := ptrOr(p.tmpl.Spec.TerminationGracePeriodSeconds, 30); pause+graceful >= grace {
+			c.add("disruption", p, "preStop %ds + sidecar graceful shutdown %ds do not fit in terminationGracePeriodSeconds %d", pause, graceful, grace)
 		}
 	}
 }
