@@ -21,13 +21,18 @@ import (
 )
 
 // newStore starts a real daprd with the project's recommend-state
-// component on a fresh database and returns a store talking to it.
-func newStore(t *testing.T) *daprstate.Store {
+// component (and extra resources, such as the resiliency policy) on a
+// fresh database and returns a store talking to it.
+func newStore(t *testing.T, extra ...string) *daprstate.Store {
 	t.Helper()
 	url := pgtest.NewURL(t) // dropped after daprd stops (cleanups run in reverse)
+	components := []string{daprtest.RepoFile(t, "components/recommend-state.yaml")}
+	for _, e := range extra {
+		components = append(components, daprtest.RepoFile(t, e))
+	}
 	sc := daprtest.Start(t, daprtest.Options{
 		AppID:      "recommend-service",
-		Components: []string{daprtest.RepoFile(t, "components/recommend-state.yaml")},
+		Components: components,
 		Secrets:    map[string]string{"recommend-state-pg": url},
 	})
 	c, err := dapr.NewClientWithAddress(fmt.Sprintf("127.0.0.1:%d", sc.GRPCPort))
@@ -119,6 +124,39 @@ func TestConcurrentFeedbacksAllLand(t *testing.T) {
 	}
 	if len(got) != writers {
 		t.Errorf("%d feedbacks stored, want %d: a concurrent write was lost", len(got), writers)
+	}
+}
+
+// Two feedbacks at the same moment, as a user double-clicking would send
+// them, under the production resiliency policy: daprd retries a racing
+// first insert itself before the store sees the failure, and both land.
+func TestTwoSimultaneousFeedbacksLandUnderTheResiliencyPolicy(t *testing.T) {
+	s := newStore(t, "components/resiliency.yaml")
+	ctx := context.Background()
+	user := uuid.NewString()
+	for round := range 2 { // a new document, then an existing one
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				id := fmt.Sprintf("mv-round-%d-item-%d", round, i)
+				if err := s.SetFeedback(ctx, user, app.FeedbackEntry{ItemID: id, Feedback: app.Dislike, At: at}); err != nil {
+					t.Errorf("%s: %v", id, err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		got, err := s.Feedback(ctx, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2*(round+1) {
+			t.Errorf("round %d: %d feedbacks stored, want %d", round, len(got), 2*(round+1))
+		}
 	}
 }
 
