@@ -26,6 +26,7 @@ run: tools infra daprd mailpit ## run the whole system locally (Ctrl-C stops eve
 	@mkdir -p $(DATA)/mailpit
 	@echo "mail inbox: http://127.0.0.1:8025"
 	@APP_API_TOKEN="$$($(BIN)/devenv secret -f $(DATA)/secrets.json app-api-token)" \
+		DAPR_API_TOKEN="$$($(BIN)/devenv secret -f $(DATA)/secrets.json dapr-api-token)" \
 		$(BIN)/launcher -f . -data $(DATA) -extra "mailpit=$(BIN)/mailpit $(MAILPIT_FLAGS)"
 
 .PHONY: test

@@ -53,6 +53,8 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 func spec(cfg Config) service.Spec {
 	return service.Spec{
 		Name: "gateway",
+		// Clients reach it directly: TRUSTED_PROXIES decides whose X-Forwarded-For counts.
+		Edge: true,
 		Setup: func(d service.Deps) ([]service.Worker, error) {
 			return nil, httpapi.Routes(d, httpapi.Options{
 				AuthRatePerMinute: cfg.AuthRatePerMinute, AuthRateBurst: cfg.AuthRateBurst,

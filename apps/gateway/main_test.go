@@ -54,6 +54,19 @@ func TestWebClientAndSecurityHeaders(t *testing.T) {
 		}
 	}
 	rec := get(h, "/")
+	if got := rec.Header().Get("Permissions-Policy"); !strings.Contains(got, "camera=()") || !strings.Contains(got, "geolocation=()") {
+		t.Errorf("Permissions-Policy = %q", got)
+	}
+	if got := rec.Header().Get("Strict-Transport-Security"); got != "" {
+		t.Errorf("HSTS over plain http: %q", got)
+	}
+	behindTLS := httptest.NewRequest(http.MethodGet, "/", nil)
+	behindTLS.Header.Set("X-Forwarded-Proto", "https")
+	tlsRec := httptest.NewRecorder()
+	h.ServeHTTP(tlsRec, behindTLS)
+	if got := tlsRec.Header().Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=31536000") {
+		t.Errorf("HSTS behind https = %q", got)
+	}
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "나에게 쓰는 편지") {
 		t.Errorf("GET / = %d, want the web client", rec.Code)
 	}
@@ -62,10 +75,24 @@ func TestWebClientAndSecurityHeaders(t *testing.T) {
 	}
 }
 
+// fromHere is a request made on the gateway's own machine (an operator).
+func fromHere(h http.Handler, path string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.RemoteAddr = "127.0.0.1:50000"
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
 func TestServicesHealth(t *testing.T) {
 	var body struct{ Services map[string]string }
 
-	rec := get(newGateway(t, nil), "/healthz/services")
+	// It names every app: not for the public (httptest's requests come from 192.0.2.1).
+	if rec := get(newGateway(t, nil), "/healthz/services"); rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "letter-service") {
+		t.Fatalf("from elsewhere: %d %s, want a 404 naming no app", rec.Code, rec.Body)
+	}
+
+	rec := fromHere(newGateway(t, nil), "/healthz/services")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("all up: status %d", rec.Code)
 	}
@@ -74,7 +101,7 @@ func TestServicesHealth(t *testing.T) {
 		t.Errorf("reported %d services, want %d", len(body.Services), len(proxy.Services))
 	}
 
-	rec = get(newGateway(t, map[string]bool{"letter-service": true}), "/healthz/services")
+	rec = fromHere(newGateway(t, map[string]bool{"letter-service": true}), "/healthz/services")
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("one down: status %d, want 503", rec.Code)
 	}

@@ -32,7 +32,7 @@ func TestWebClientRoutes(t *testing.T) {
 		{"unknown page", http.MethodGet, "/no-such-page", "text/html", http.StatusNotFound},
 		{"unknown api area", http.MethodGet, "/api/nothing-here", "application/problem+json", http.StatusNotFound},
 		{"internal route", http.MethodGet, "/internal/users/1/contact", "text/html", http.StatusNotFound},
-		{"services health", http.MethodGet, "/healthz/services", "application/json", http.StatusOK},
+		{"services health is for operators on the machine", http.MethodGet, "/healthz/services", "application/problem+json", http.StatusNotFound},
 		{"post to a page", http.MethodPost, "/letters", "application/problem+json", http.StatusMethodNotAllowed},
 	}
 	for _, tc := range cases {

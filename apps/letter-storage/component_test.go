@@ -117,6 +117,7 @@ func (e *env) internal(path string, v any) (*http.Response, []byte) {
 	req, _ := http.NewRequest(http.MethodPost, e.url+path, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(authn.AppTokenHeader, appToken)
+	req.Header.Set(authn.CallerAppHeader, "letter-service")
 	return e.do(req)
 }
 
@@ -345,6 +346,16 @@ func TestInternalAttachDetach(t *testing.T) {
 	req.Header.Set("Authorization", e.iss.Bearer(alice)) // a user token is not the app token
 	if resp, _ := e.do(req); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("internal route without the app token: %d", resp.StatusCode)
+	}
+
+	// Through Dapr but from another app: detaching would unseal the images.
+	for _, caller := range []string{"gateway", "emotion-ml-service", ""} {
+		req, _ = http.NewRequest(http.MethodPost, e.url+"/internal/images/detach", strings.NewReader(`{"letter_id":"`+l1+`"}`))
+		req.Header.Set(authn.AppTokenHeader, appToken)
+		req.Header.Set(authn.CallerAppHeader, caller)
+		if resp, _ := e.do(req); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("detach called by %q: %d, want 403", caller, resp.StatusCode)
+		}
 	}
 }
 

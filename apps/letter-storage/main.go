@@ -61,7 +61,7 @@ func spec(cfg Config) service.Spec {
 		Setup: func(d service.Deps) ([]service.Worker, error) {
 			images := image.NewService(
 				postgres.New(d.DB),
-				blob.New(d.Dapr.HTTPEndpoint(), cfg.ImagesBinding, cfg.MaxImageBytes),
+				blob.New(d.Dapr.HTTPEndpoint(), d.Dapr.Transport(nil), cfg.ImagesBinding, cfg.MaxImageBytes),
 				image.Options{
 					Limits:        image.Limits{MaxBytes: cfg.MaxImageBytes, QuotaImages: cfg.QuotaImages, QuotaBytes: cfg.QuotaBytes},
 					UnattachedTTL: cfg.UnattachedTTL, Clock: d.Clock, Log: d.Log,

@@ -147,7 +147,7 @@ func TestEveryDeclaredSubscriptionIsServed(t *testing.T) {
 		}
 		// A route that is missing would answer 404 and Dapr would drop.
 		body := `{"id":"probe-` + sub.Topic + `","data":{"user_id":"` + uuid.NewString() + `","username":"probe","email":"p@example.com"}}`
-		r := s.do(http.MethodPost, sub.Route, body, map[string]string{authn.AppTokenHeader: appToken})
+		r := s.do(http.MethodPost, sub.Route, body, map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"})
 		if r.status != http.StatusOK || r.body["status"] != "SUCCESS" {
 			t.Errorf("%s at %s: %d %s", sub.Topic, sub.Route, r.status, r.raw)
 		}
@@ -234,7 +234,7 @@ func TestProfileLifecycle(t *testing.T) {
 	if st := s.publish("user.email_changed", "e3", map[string]any{"user_id": userID, "email": "minji@example.kr"}); st != "SUCCESS" {
 		t.Fatalf("user.email_changed: %s", st)
 	}
-	r = s.do(http.MethodGet, "/internal/users/"+userID+"/contact", "", map[string]string{authn.AppTokenHeader: appToken})
+	r = s.do(http.MethodGet, "/internal/users/"+userID+"/contact", "", map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"})
 	if r.status != http.StatusOK {
 		t.Fatalf("contact: %d %s", r.status, r.raw)
 	}
@@ -258,7 +258,7 @@ func TestProfileLifecycle(t *testing.T) {
 	s.publish("user.registered", "e5", event)
 	wantProblem(t, s.asUser(http.MethodGet, "/api/users/me", "", userID), http.StatusNotFound)
 	wantProblem(t, s.asUser(http.MethodPatch, "/api/users/me", `{"bio":"x"}`, userID), http.StatusNotFound)
-	wantProblem(t, s.do(http.MethodGet, "/internal/users/"+userID+"/contact", "", map[string]string{authn.AppTokenHeader: appToken}), http.StatusNotFound)
+	wantProblem(t, s.do(http.MethodGet, "/internal/users/"+userID+"/contact", "", map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"}), http.StatusNotFound)
 }
 
 func TestPatchErrors(t *testing.T) {
@@ -378,9 +378,11 @@ func TestInternalContactNeedsTheAppToken(t *testing.T) {
 		{"direct call without the app token", path, nil, http.StatusUnauthorized},
 		{"wrong app token", path, map[string]string{authn.AppTokenHeader: "guess"}, http.StatusUnauthorized},
 		{"a user's access token is not enough", path, map[string]string{"Authorization": "Bearer " + s.iss.Token(userID)}, http.StatusUnauthorized},
-		{"through dapr", path, map[string]string{authn.AppTokenHeader: appToken}, http.StatusOK},
-		{"unknown user", "/internal/users/" + uuid.NewString() + "/contact", map[string]string{authn.AppTokenHeader: appToken}, http.StatusNotFound},
-		{"not a user id", "/internal/users/minji/contact", map[string]string{authn.AppTokenHeader: appToken}, http.StatusNotFound},
+		{"through dapr", path, map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"}, http.StatusOK},
+		{"through dapr from an app that sends no mail", path, map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "recommend-service"}, http.StatusForbidden},
+		{"through dapr without a caller", path, map[string]string{authn.AppTokenHeader: appToken}, http.StatusForbidden},
+		{"unknown user", "/internal/users/" + uuid.NewString() + "/contact", map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"}, http.StatusNotFound},
+		{"not a user id", "/internal/users/minji/contact", map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"}, http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

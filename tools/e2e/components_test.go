@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -20,8 +22,11 @@ type patches struct {
 	smtpPort int
 	// scopes adds test apps (the probe, a second scheduler) to the scopes
 	// of the named components.
-	scopes    map[string][]string
-	cronEvery string // faster sweeps, so the tests are quick
+	scopes map[string][]string
+	// publish and subscribe grant test apps topics on the pubsub
+	// component (its publishingScopes / subscriptionScopes): app → topics.
+	publish, subscribe map[string][]string
+	cronEvery          string // faster sweeps, so the tests are quick
 }
 
 // writeComponents copies components/*.yaml (and the gcp.bucket variant from
@@ -72,6 +77,9 @@ func (w *world) patch(doc map[string]any, p patches, gcsVariant bool) {
 		setMeta(doc, "port", fmt.Sprint(p.smtpPort))
 	case "scheduler-sweep":
 		setMeta(doc, "schedule", p.cronEvery)
+	case "pubsub":
+		grantTopics(doc, "publishingScopes", p.publish)
+		grantTopics(doc, "subscriptionScopes", p.subscribe)
 	}
 	if extra := p.scopes[name]; len(extra) > 0 {
 		scopes, _ := doc["scopes"].([]any)
@@ -80,6 +88,26 @@ func (w *world) patch(doc map[string]any, p patches, gcsVariant bool) {
 		}
 		doc["scopes"] = scopes
 	}
+}
+
+// grantTopics appends "app=t1,t2" entries to a scopes metadata value; Dapr
+// merges the entries of one app, so a listed app keeps its own topics.
+func grantTopics(doc map[string]any, key string, grants map[string][]string) {
+	if len(grants) == 0 {
+		return
+	}
+	spec, _ := doc["spec"].(map[string]any)
+	items, _ := spec["metadata"].([]any)
+	var value string
+	for _, it := range items {
+		if m, _ := it.(map[string]any); m["name"] == key {
+			value, _ = m["value"].(string)
+		}
+	}
+	for _, app := range slices.Sorted(maps.Keys(grants)) {
+		value += ";" + app + "=" + strings.Join(grants[app], ",")
+	}
+	setMeta(doc, key, strings.TrimPrefix(value, ";"))
 }
 
 func setMeta(doc map[string]any, key, value string) {

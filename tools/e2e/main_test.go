@@ -128,6 +128,19 @@ func boot(ctx context.Context, repo, daprd string) (*system, error) {
 			"secretstore":     {probeID, schedulerReplica},
 			"scheduler-sweep": {schedulerReplica},
 		},
+		// The probe hears what it overhears and round-trips its own topic,
+		// which auth-service's sidecar publishes for it (the probe itself is
+		// stopped in TestPubSubSurvivesSubscriberDown). The replica is the
+		// scheduler's second process: the scheduler's topics.
+		publish: map[string][]string{
+			probeID:          {probeTopic},
+			"auth-service":   {probeTopic},
+			schedulerReplica: {"notification.requested"},
+		},
+		subscribe: map[string][]string{
+			probeID:          append([]string{probeTopic}, overheardTopics...),
+			schedulerReplica: {"letter.created", "letter.deleted", "routine.upserted", "routine.deleted", "user.deleted"},
+		},
 		cronEvery: "@every 1s",
 	})
 	if err != nil {
@@ -154,6 +167,7 @@ func boot(ctx context.Context, repo, daprd string) (*system, error) {
 		ExtraEnv: map[string]string{
 			"STORAGE_EMULATOR_HOST": fmt.Sprintf("127.0.0.1:%d", gcsPort),
 			"APP_API_TOKEN":         w.appToken,
+			"DAPR_API_TOKEN":        w.daprToken,
 		},
 	})
 	return s, err
@@ -182,6 +196,13 @@ func (s *system) close(repo string) {
 		s.gcs.Stop()
 	}
 	s.w.close()
+}
+
+// sidecarCall is call with the sidecars' API token: what an app may do
+// through its own sidecar.
+func sidecarCall(t *testing.T, method, url string, body any, headers ...string) response {
+	t.Helper()
+	return call(t, method, url, body, append(headers, "dapr-api-token", sys.w.daprToken)...)
 }
 
 // daprURL is the HTTP API of an app's sidecar.

@@ -39,7 +39,7 @@ func TestGatewayReachesEveryServiceByInvocation(t *testing.T) {
 	gw := sys.daprURL(t, "gateway")
 	for _, app := range services {
 		var ready struct{ Checks map[string]string }
-		r := call(t, http.MethodGet, gw+"/v1.0/invoke/"+app+"/method/readyz", nil)
+		r := sidecarCall(t, http.MethodGet, gw+"/v1.0/invoke/"+app+"/method/readyz", nil)
 		expect(t, r, http.StatusOK, app+" /readyz")
 		r.json(t, &ready)
 		if ready.Checks["database"] != "ok" || ready.Checks["sidecar"] != "ok" {
@@ -68,7 +68,7 @@ func TestGatewayRoutesOnlyThePublicAPI(t *testing.T) {
 func TestPubSubSurvivesSubscriberDown(t *testing.T) {
 	publisher := sys.daprURL(t, "auth-service")
 	publish := func(nonce string) {
-		r := call(t, http.MethodPost, publisher+"/v1.0/publish/pubsub/"+probeTopic, map[string]string{"nonce": nonce})
+		r := sidecarCall(t, http.MethodPost, publisher+"/v1.0/publish/pubsub/"+probeTopic, map[string]string{"nonce": nonce})
 		expect(t, r, http.StatusNoContent, "publish")
 	}
 	delivered := func(nonce string) func() error {
@@ -105,24 +105,24 @@ func TestStateStoreETagConflict(t *testing.T) {
 	base := sys.daprURL(t, "emotion-store-service") + "/v1.0/state/emotion-state"
 	key := "e2e-" + randomHex(4)
 
-	expect(t, call(t, http.MethodPost, base, []map[string]any{{"key": key, "value": map[string]int{"n": 1}}}), http.StatusNoContent, "first save")
-	got := call(t, http.MethodGet, base+"/"+key, nil)
+	expect(t, sidecarCall(t, http.MethodPost, base, []map[string]any{{"key": key, "value": map[string]int{"n": 1}}}), http.StatusNoContent, "first save")
+	got := sidecarCall(t, http.MethodGet, base+"/"+key, nil)
 	expect(t, got, http.StatusOK, "get")
 	etag := got.Header.Get("ETag")
 	if etag == "" || value(t, got) != 1 {
 		t.Fatalf("get = %s with ETag %q", got.Body, etag)
 	}
 
-	stale := call(t, http.MethodPost, base, []map[string]any{{"key": key, "value": map[string]int{"n": 2}, "etag": "999999", "options": map[string]string{"concurrency": "first-write"}}})
+	stale := sidecarCall(t, http.MethodPost, base, []map[string]any{{"key": key, "value": map[string]int{"n": 2}, "etag": "999999", "options": map[string]string{"concurrency": "first-write"}}})
 	expect(t, stale, http.StatusConflict, "save with a stale ETag")
 
-	fresh := call(t, http.MethodPost, base, []map[string]any{{"key": key, "value": map[string]int{"n": 3}, "etag": etag, "options": map[string]string{"concurrency": "first-write"}}})
+	fresh := sidecarCall(t, http.MethodPost, base, []map[string]any{{"key": key, "value": map[string]int{"n": 3}, "etag": etag, "options": map[string]string{"concurrency": "first-write"}}})
 	expect(t, fresh, http.StatusNoContent, "save with the current ETag")
-	got = call(t, http.MethodGet, base+"/"+key, nil)
+	got = sidecarCall(t, http.MethodGet, base+"/"+key, nil)
 	if value(t, got) != 3 || got.Header.Get("ETag") == etag {
 		t.Errorf("after update: %s with ETag %q (was %q)", got.Body, got.Header.Get("ETag"), etag)
 	}
-	expect(t, call(t, http.MethodDelete, base+"/"+key, nil), http.StatusNoContent, "delete")
+	expect(t, sidecarCall(t, http.MethodDelete, base+"/"+key, nil), http.StatusNoContent, "delete")
 }
 
 func value(t *testing.T, r response) int {
@@ -155,7 +155,7 @@ func TestImagesBinding(t *testing.T) {
 			key := "users/e2e/" + randomHex(8)
 			meta := map[string]string{"key": key, "fileName": key}
 
-			expect(t, call(t, http.MethodPost, url, map[string]any{
+			expect(t, sidecarCall(t, http.MethodPost, url, map[string]any{
 				"operation": "create", "data": base64.StdEncoding.EncodeToString(img), "metadata": meta,
 			}), http.StatusOK, "create")
 			stored, err := tt.stored(key)
@@ -163,13 +163,13 @@ func TestImagesBinding(t *testing.T) {
 				t.Fatalf("stored object: %d bytes, err %v; want the %d bytes sent", len(stored), err, len(img))
 			}
 
-			got := call(t, http.MethodPost, url, map[string]any{"operation": "get", "metadata": meta})
+			got := sidecarCall(t, http.MethodPost, url, map[string]any{"operation": "get", "metadata": meta})
 			expect(t, got, http.StatusOK, "get")
 			if !bytes.Equal(got.Body, img) {
 				t.Fatalf("read back %d bytes, not the %d written", len(got.Body), len(img))
 			}
 
-			expect(t, call(t, http.MethodPost, url, map[string]any{"operation": "delete", "metadata": meta}), http.StatusNoContent, "delete")
+			expect(t, sidecarCall(t, http.MethodPost, url, map[string]any{"operation": "delete", "metadata": meta}), http.StatusNoContent, "delete")
 			if _, err := tt.stored(key); err == nil {
 				t.Error("object still stored after delete")
 			}
@@ -181,7 +181,7 @@ func TestImagesBinding(t *testing.T) {
 func TestMailThroughSMTPBinding(t *testing.T) {
 	subject := "e2e " + randomHex(4)
 	url := sys.daprURL(t, "notification-service") + "/v1.0/bindings/mail"
-	r := call(t, http.MethodPost, url, map[string]any{
+	r := sidecarCall(t, http.MethodPost, url, map[string]any{
 		"operation": "create",
 		"data":      "<p>편지가 열렸어요 · your letter is open</p>",
 		"metadata":  map[string]string{"emailTo": "writer@example.com", "subject": subject},
@@ -205,12 +205,12 @@ func TestMailThroughSMTPBinding(t *testing.T) {
 func TestCronBindingFires(t *testing.T) {
 	url := sys.daprURL(t, probeID) + "/v1.0/invoke/scheduler-service/method/internal/status"
 	var before struct{ Sweeps int64 }
-	r := call(t, http.MethodGet, url, nil)
+	r := sidecarCall(t, http.MethodGet, url, nil)
 	expect(t, r, http.StatusOK, "scheduler status")
 	r.json(t, &before)
 	eventually(t, 30*time.Second, "two more sweeps", func() error {
 		var now struct{ Sweeps int64 }
-		call(t, http.MethodGet, url, nil).json(t, &now)
+		sidecarCall(t, http.MethodGet, url, nil).json(t, &now)
 		if now.Sweeps < before.Sweeps+2 {
 			return fmt.Errorf("sweeps %d → %d", before.Sweeps, now.Sweeps)
 		}

@@ -84,7 +84,7 @@ func (w writer) rated(t *testing.T) []recItem {
 // it exists, 204 when it does not.
 func recommendState(t *testing.T, key string) int {
 	t.Helper()
-	return call(t, http.MethodGet, sys.daprURL(t, "recommend-service")+"/v1.0/state/recommend-state/"+key, nil).Status
+	return sidecarCall(t, http.MethodGet, sys.daprURL(t, "recommend-service")+"/v1.0/state/recommend-state/"+key, nil).Status
 }
 
 // A writer whose letters are sad is recommended sadness items; a dislike

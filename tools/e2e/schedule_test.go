@@ -70,7 +70,7 @@ func TestOnTimeExactlyOnce(t *testing.T) {
 	}
 	publish := sys.daprURL(t, "scheduler-service") + "/v1.0/publish/pubsub/notification.requested"
 	for range 2 {
-		expect(t, call(t, http.MethodPost, publish, req), http.StatusNoContent, "publish")
+		expect(t, sidecarCall(t, http.MethodPost, publish, req), http.StatusNoContent, "publish")
 	}
 	if time.Now().After(due) {
 		t.Fatalf("setting up took until %s, past the due minute %s", time.Now().Format(time.TimeOnly), due.Format(time.TimeOnly))

@@ -32,6 +32,7 @@ type world struct {
 	config    string
 	vhost     string
 	appToken  string // what each sidecar sends its app as dapr-api-token
+	daprToken string // what each app sends its sidecar as dapr-api-token
 	adminURL  string
 	databases []dbsetup.Target
 	cleanups  []func()
@@ -80,7 +81,9 @@ func (w *world) runFile() (*runfile.File, error) {
 	for i := range f.Apps {
 		a := &f.Apps[i]
 		a.ResourcesPaths = []string{w.comps}
-		a.ConfigFile = w.config
+		// The patched copy of the app's own Configuration (config.yaml or
+		// config-<app>.yaml, which scopes its secrets).
+		a.ConfigFile = filepath.Join(w.comps, filepath.Base(a.ConfigFile))
 		a.DaprdLogDestination = runfile.LogToFile
 		a.AppLogDestination = runfile.LogToFile
 		if raw, ok := a.Env["DATABASE_URL"]; ok {
@@ -158,7 +161,10 @@ func (w *world) writeSecrets() error {
 	if _, err = secretsfile.Ensure(path, secretsfile.Keys, rand.Reader); err != nil {
 		return err
 	}
-	w.appToken, err = secretsfile.Get(path, "app-api-token")
+	if w.appToken, err = secretsfile.Get(path, "app-api-token"); err != nil {
+		return err
+	}
+	w.daprToken, err = secretsfile.Get(path, "dapr-api-token")
 	return err
 }
 

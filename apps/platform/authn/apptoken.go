@@ -49,3 +49,28 @@ func RequireCallerApp(apps ...string) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// forwardedHeaders name a client address on someone else's word.
+var forwardedHeaders = []string{"X-Forwarded-For", "X-Real-Ip", "Forwarded"}
+
+// TrustForwardedOnlyFrom drops the headers that name a client's address
+// (X-Forwarded-For and friends) unless the call came through this app's
+// sidecar (the app token) from one of callers, i.e. the gateway, which sets
+// them itself. A caller reaching the app's port directly, or another app,
+// cannot pick the address that throttling counts against.
+func TrustForwardedOnlyFrom(token string, callers ...string) gin.HandlerFunc {
+	allowed := make(map[string]bool, len(callers))
+	for _, a := range callers {
+		allowed[a] = true
+	}
+	return func(c *gin.Context) {
+		got := c.GetHeader(AppTokenHeader)
+		fromSidecar := token != "" && got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+		if !fromSidecar || !allowed[c.GetHeader(CallerAppHeader)] {
+			for _, h := range forwardedHeaders {
+				c.Request.Header.Del(h)
+			}
+		}
+		c.Next()
+	}
+}

@@ -36,8 +36,13 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // Base holds what every service reads from its environment. The Dapr
 // variables follow the names the Dapr CLI and our launcher set.
 type Base struct {
-	AppID        string     `env:"APP_ID"`
-	Port         int        `env:"APP_PORT" envDefault:"8080"`
+	AppID string `env:"APP_ID"`
+	Port  int    `env:"APP_PORT" envDefault:"8080"`
+	// BindAddress is the interface the app listens on. Local runs set
+	// 127.0.0.1 (dapr.yaml), where only the app's sidecar needs to reach
+	// it; the default (every interface) is what a pod needs for the
+	// kubelet's probes and, for the gateway, the ingress.
+	BindAddress  string     `env:"BIND_ADDRESS"`
 	LogLevel     slog.Level `env:"LOG_LEVEL" envDefault:"info"`
 	DaprHTTPPort int        `env:"DAPR_HTTP_PORT" envDefault:"3500"`
 	DaprGRPCPort int        `env:"DAPR_GRPC_PORT" envDefault:"50001"`
@@ -49,6 +54,10 @@ type Base struct {
 	// AppAPIToken is what this app's sidecar sends as dapr-api-token; only
 	// calls carrying it reach /internal/, event and binding routes.
 	AppAPIToken Secret `env:"APP_API_TOKEN"`
+	// DaprAPIToken is what this app sends its sidecar as dapr-api-token;
+	// the sidecar (started with the same DAPR_API_TOKEN) refuses calls
+	// without it.
+	DaprAPIToken Secret `env:"DAPR_API_TOKEN"`
 	// ReadHeaderTimeout and friends bound slow clients.
 	ReadTimeout  time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"30s"`
 	WriteTimeout time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"30s"`

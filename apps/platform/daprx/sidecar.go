@@ -36,7 +36,14 @@ type Config struct {
 	Host     string
 	HTTPPort int
 	GRPCPort int
+	// APIToken is the sidecar's DAPR_API_TOKEN: daprd refuses every API
+	// call without it (health checks aside), so no other local process can
+	// read secrets, publish or invoke in this app's name.
+	APIToken string
 }
+
+// APITokenHeader carries the sidecar's API token on every call to it.
+const APITokenHeader = "dapr-api-token"
 
 // Sidecar is a lazily connected Dapr client. The app starts serving at once
 // (the sidecar waits for the app's port) and connects in the background;
@@ -59,13 +66,35 @@ func New(cfg Config, log *slog.Logger) *Sidecar {
 	}
 	// The SDK logs to stdout in plain text; keep the stream JSON.
 	dapr.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelDebug))
-	return &Sidecar{
-		cfg:    cfg,
-		log:    log,
-		http:   &http.Client{Timeout: 2 * time.Second},
-		invoke: &http.Client{Timeout: 20 * time.Second},
-		ready:  make(chan struct{}),
+	s := &Sidecar{cfg: cfg, log: log, ready: make(chan struct{})}
+	s.http = &http.Client{Timeout: 2 * time.Second, Transport: s.Transport(nil)}
+	s.invoke = &http.Client{Timeout: 20 * time.Second, Transport: s.Transport(nil)}
+	return s
+}
+
+// Transport wraps base (nil: http.DefaultTransport) so that every request
+// carries the sidecar's API token: for code that speaks to the sidecar's
+// HTTP API itself (the gateway's proxy, the images binding).
+func (s *Sidecar) Transport(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
 	}
+	if s.cfg.APIToken == "" {
+		return base
+	}
+	return tokenTransport{base: base, token: s.cfg.APIToken}
+}
+
+type tokenTransport struct {
+	base  http.RoundTripper
+	token string
+}
+
+func (t tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	// A RoundTripper must not modify the caller's request.
+	r = r.Clone(r.Context())
+	r.Header.Set(APITokenHeader, t.token)
+	return t.base.RoundTrip(r)
 }
 
 // HTTPEndpoint is the sidecar's HTTP API base, e.g. http://127.0.0.1:3500.
@@ -83,6 +112,9 @@ func (s *Sidecar) Connect(ctx context.Context) error {
 		if err := s.Ready(ctx); err == nil {
 			c, err := dapr.NewClientWithAddressContext(ctx, net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.GRPCPort)))
 			if err == nil {
+				if s.cfg.APIToken != "" {
+					c.WithAuthToken(s.cfg.APIToken)
+				}
 				s.mu.Lock()
 				s.client = c
 				s.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"os/signal"
 	"strconv"
@@ -72,6 +73,10 @@ type Spec struct {
 	// JWKSPath is where to fetch auth-service's keys; default JWKSPath.
 	// The gateway uses the public /api/auth/jwks: it never calls /internal/.
 	JWKSPath string
+	// Edge marks the service clients reach directly (the gateway): it
+	// decides itself whose X-Forwarded-For to believe (its trusted
+	// proxies). Every other service believes it only from the gateway.
+	Edge bool
 	// Clock is handed to Setup as Deps.Clock; default the system clock.
 	// Tests set a fake one.
 	Clock clock.Clock
@@ -106,7 +111,7 @@ type Service struct {
 func New(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) (_ *Service, err error) {
 	s := &Service{base: base}
 	s.Log = logging.New(stdout, base.LogLevel, spec.Name)
-	s.Log.Info("starting", "port", base.Port, "dapr_http_port", base.DaprHTTPPort, "dapr_grpc_port", base.DaprGRPCPort)
+	s.Log.Info("starting", "address", base.BindAddress, "port", base.Port, "dapr_http_port", base.DaprHTTPPort, "dapr_grpc_port", base.DaprGRPCPort)
 	s.Clock = spec.Clock
 	if s.Clock == nil {
 		s.Clock = clock.System{}
@@ -127,9 +132,15 @@ func New(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) (_ 
 			return nil, err
 		}
 	}
-	s.Dapr = daprx.New(daprx.Config{Host: base.DaprHost, HTTPPort: base.DaprHTTPPort, GRPCPort: base.DaprGRPCPort}, s.Log)
+	s.Dapr = daprx.New(daprx.Config{
+		Host: base.DaprHost, HTTPPort: base.DaprHTTPPort, GRPCPort: base.DaprGRPCPort,
+		APIToken: base.DaprAPIToken.Reveal(),
+	}, s.Log)
 
 	s.Router = httpx.NewRouter(s.Log)
+	if !spec.Edge {
+		s.Router.Use(authn.TrustForwardedOnlyFrom(base.AppAPIToken.Reveal(), "gateway"))
+	}
 	checks := map[string]httpx.Check{"sidecar": s.Dapr.Ready}
 	if s.DB != nil {
 		checks["database"] = s.DB.Ping
@@ -210,7 +221,7 @@ func (s *Service) Run(ctx context.Context) error {
 	})
 	g.Go(func() error {
 		return httpx.Serve(gctx, s.Log, httpx.ServerConfig{
-			Addr:            ":" + strconv.Itoa(s.base.Port),
+			Addr:            net.JoinHostPort(s.base.BindAddress, strconv.Itoa(s.base.Port)),
 			ReadTimeout:     s.base.ReadTimeout,
 			WriteTimeout:    s.base.WriteTimeout,
 			IdleTimeout:     s.base.IdleTimeout,

@@ -76,11 +76,13 @@ func daprdEnv(base []string, extra map[string]string) []string {
 	return appendSorted(env, extra)
 }
 
-// appEnv is the app's environment: the launcher's, the run file's, the
-// variables the CLI sets, then the caller's overrides. exec keeps the last
-// of duplicate keys, so later entries win.
+// appEnv is the app's environment: the launcher's, loopback as the
+// address to listen on (BIND_ADDRESS: apps have no business on other
+// interfaces of a developer's machine), the run file's, the variables the
+// CLI sets, then the caller's overrides. exec keeps the last of duplicate
+// keys, so later entries win.
 func appEnv(base []string, a runfile.App, extra map[string]string) []string {
-	env := appendSorted(slices.Clip(base), a.Env)
+	env := appendSorted(append(slices.Clip(base), "BIND_ADDRESS="+loopback), a.Env)
 	env = append(env,
 		"APP_ID="+a.ID,
 		"DAPR_HTTP_PORT="+strconv.Itoa(a.DaprHTTPPort),

@@ -66,7 +66,7 @@ func TestAppEnv(t *testing.T) {
 	a := runfile.App{ID: "auth", AppPort: 8001, DaprHTTPPort: 3501, DaprGRPCPort: 50101, MetricsPort: 9091,
 		Env: map[string]string{"DATABASE_URL": "postgres://x", "LOG_LEVEL": "info"}}
 	got := appEnv([]string{"PATH=/bin", "LOG_LEVEL=warn"}, a, map[string]string{"LOG_LEVEL": "debug"})
-	want := []string{"PATH=/bin", "LOG_LEVEL=warn", "DATABASE_URL=postgres://x", "LOG_LEVEL=info",
+	want := []string{"PATH=/bin", "LOG_LEVEL=warn", "BIND_ADDRESS=127.0.0.1", "DATABASE_URL=postgres://x", "LOG_LEVEL=info",
 		"APP_ID=auth", "DAPR_HTTP_PORT=3501", "DAPR_GRPC_PORT=50101", "DAPR_METRICS_PORT=9091", "APP_PORT=8001", "LOG_LEVEL=debug"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
@@ -82,7 +82,7 @@ func TestAppEnvDoesNotAliasBase(t *testing.T) {
 	base[0] = "PATH=/bin"
 	x := appEnv(base, runfile.App{ID: "x"}, nil)
 	y := daprdEnv(base, nil)
-	if x[1] != "APP_ID=x" || y[1] != "DAPR_HOST_IP=127.0.0.1" {
+	if x[1] != "BIND_ADDRESS=127.0.0.1" || x[2] != "APP_ID=x" || y[1] != "DAPR_HOST_IP=127.0.0.1" {
 		t.Errorf("environments share storage: %q %q", x, y)
 	}
 }

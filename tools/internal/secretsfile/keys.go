@@ -24,6 +24,8 @@ var Keys = []Key{
 	{"emotion-state-pg", fixed("host=127.0.0.1 port=5432 user=ltm_emotion_store dbname=ltm_emotion_store sslmode=disable")},
 	{"recommend-state-pg", fixed("host=127.0.0.1 port=5432 user=ltm_recommend dbname=ltm_recommend sslmode=disable")},
 	{"app-api-token", randomHex(32)},
+	// What apps send their sidecars (DAPR_API_TOKEN): daprd refuses its API without it.
+	{"dapr-api-token", randomHex(32)},
 	{"jwt-signing-key", ed25519PEM},
 	{"jwt-signing-kid", randomHex(6)},
 	{"letter-encryption-key", randomBase64(32)},

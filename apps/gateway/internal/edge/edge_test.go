@@ -148,3 +148,62 @@ func TestCORSOnlyForAllowlistedOrigins(t *testing.T) {
 		t.Error("credentials allowed; tokens are not cookies")
 	}
 }
+
+func TestSaneRequestRefusesOddMethodsAndControlCharacters(t *testing.T) {
+	r := router()
+	r.Use(edge.SaneRequest())
+	r.Any("/api/*path", func(c *gin.Context) { c.Status(http.StatusOK) })
+	tests := []struct {
+		name, method, target string
+		want                 int
+	}{
+		{"a plain read", http.MethodGet, "/api/letters?category=past", http.StatusOK},
+		{"a delete", http.MethodDelete, "/api/letters/0b8e", http.StatusOK},
+		{"an encoded space", http.MethodGet, "/api/letters/a%20b", http.StatusOK},
+		{"NUL in the path", http.MethodGet, "/api/letters/%00", http.StatusBadRequest},
+		{"a line feed in the path", http.MethodGet, "/api/letters/x%0Ay", http.StatusBadRequest},
+		{"DEL in the path", http.MethodGet, "/api/letters/%7F", http.StatusBadRequest},
+		{"NUL in the query", http.MethodGet, "/api/letters?category=%00", http.StatusBadRequest},
+		{"a broken escape in the query", http.MethodGet, "/api/letters?category=%zz", http.StatusBadRequest},
+		{"CONNECT", http.MethodConnect, "/api/letters", http.StatusMethodNotAllowed},
+		{"TRACE", http.MethodTrace, "/api/letters", http.StatusMethodNotAllowed},
+		{"an invented method", "BREW", "/api/letters", http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := serve(r, httptest.NewRequest(tt.method, tt.target, nil))
+			if rec.Code != tt.want {
+				t.Fatalf("%s %s = %d, want %d", tt.method, tt.target, rec.Code, tt.want)
+			}
+			if tt.want != http.StatusOK && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") {
+				t.Errorf("refusal is %q, want a problem", rec.Header().Get("Content-Type"))
+			}
+		})
+	}
+}
+
+func TestLoopbackOnly(t *testing.T) {
+	r := router()
+	r.GET("/healthz/services", edge.LoopbackOnly(), func(c *gin.Context) { c.Status(http.StatusOK) })
+	tests := []struct {
+		name, remote, forwarded string
+		want                    int
+	}{
+		{"this machine", "127.0.0.1:40000", "", http.StatusOK},
+		{"this machine over IPv6", "[::1]:40000", "", http.StatusOK},
+		{"anyone else", "203.0.113.7:40000", "", http.StatusNotFound},
+		{"anyone else claiming loopback", "203.0.113.7:40000", "127.0.0.1", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/healthz/services", nil)
+			req.RemoteAddr = tt.remote
+			if tt.forwarded != "" {
+				req.Header.Set("X-Forwarded-For", tt.forwarded)
+			}
+			if rec := serve(r, req); rec.Code != tt.want {
+				t.Errorf("status = %d, want %d", rec.Code, tt.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package httpapi
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,9 +32,9 @@ func Routes(d service.Deps, o Options) error {
 	if err := d.Router.SetTrustedProxies(o.TrustedProxies); err != nil {
 		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
-	d.Router.Use(SecurityHeaders(), edge.CORS(o.CORSAllowedOrigins))
+	d.Router.Use(SecurityHeaders(), edge.SaneRequest(), edge.CORS(o.CORSAllowedOrigins))
 
-	api, err := proxy.New(d.Dapr.HTTPEndpoint(), d.Log)
+	api, err := proxy.New(d.Dapr.HTTPEndpoint(), d.Dapr.Transport(proxy.Transport()), d.Log)
 	if err != nil {
 		return err
 	}
@@ -53,8 +54,10 @@ func Routes(d service.Deps, o Options) error {
 		})
 
 	// GET /healthz/services — every service's /healthz, reached by
-	// service invocation: proof the mesh is whole.
-	d.Router.GET("/healthz/services", servicesHealth(d.Dapr.HTTPEndpoint(), proxy.Services))
+	// service invocation: proof the mesh is whole. It names every app, so
+	// it answers operators only: callers on the gateway's own machine or
+	// pod (kubectl port-forward), never through an ingress.
+	d.Router.GET("/healthz/services", edge.LoopbackOnly(), servicesHealth(d.Dapr.HTTPEndpoint(), d.Dapr.Transport(nil), proxy.Services))
 
 	// The web client answers every path not routed above: its pages
 	// (/, /signup, /login, /write, /letters, /letters/{id}, /routines, /me,
@@ -74,6 +77,14 @@ func SecurityHeaders() gin.HandlerFunc {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		// The client uses no camera, microphone, location, payment or sensor.
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), accelerometer=(), gyroscope=(), magnetometer=(), browsing-topics=()")
+		// Behind https (here or at the ingress), browsers must never try
+		// http again. Browsers ignore the header on plain http, so a forged
+		// X-Forwarded-Proto gains nothing.
+		if c.Request.TLS != nil || strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https") {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		c.Next()
 	}
 }

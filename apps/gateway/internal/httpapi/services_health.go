@@ -11,8 +11,8 @@ import (
 
 // servicesHealth asks every service's /healthz through the sidecar and
 // answers 200 when all are alive, 503 otherwise, with one line per service.
-func servicesHealth(sidecar string, services []string) gin.HandlerFunc {
-	client := &http.Client{Timeout: 3 * time.Second}
+func servicesHealth(sidecar string, transport http.RoundTripper, services []string) gin.HandlerFunc {
+	client := &http.Client{Timeout: 3 * time.Second, Transport: transport}
 	return func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 		defer cancel()

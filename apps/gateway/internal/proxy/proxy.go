@@ -1,15 +1,19 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,8 +26,10 @@ import (
 // New returns a handler forwarding /api/* requests to their owning service
 // through the Dapr sidecar at sidecar (e.g. http://127.0.0.1:3500), using
 // Dapr's HTTP proxy mode: the path stays, the dapr-app-id header picks the
-// app. Bodies stream through, so uploads are not buffered here.
-func New(sidecar string, log *slog.Logger) (http.Handler, error) {
+// app. Bodies stream through, so uploads are not buffered here. transport
+// carries the requests to the sidecar (with its API token: see
+// daprx.Sidecar.Transport around Transport()).
+func New(sidecar string, transport http.RoundTripper, log *slog.Logger) (http.Handler, error) {
 	target, err := url.Parse(sidecar)
 	if err != nil {
 		return nil, err
@@ -46,11 +52,7 @@ func New(sidecar string, log *slog.Logger) (http.Handler, error) {
 				r.Out.Header.Set("X-Forwarded-For", ip)
 			}
 		},
-		Transport: &http.Transport{
-			MaxIdleConnsPerHost:   64,
-			IdleConnTimeout:       90 * time.Second,
-			ResponseHeaderTimeout: 30 * time.Second,
-		},
+		Transport:      transport,
 		ModifyResponse: translateDaprErrors,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			var tooLarge *http.MaxBytesError
@@ -69,6 +71,16 @@ func New(sidecar string, log *slog.Logger) (http.Handler, error) {
 		}
 		rp.ServeHTTP(w, r)
 	}), nil
+}
+
+// Transport is the connection pool to the sidecar: many idle connections,
+// since every API call goes through it, and a bound on a silent service.
+func Transport() *http.Transport {
+	return &http.Transport{
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+	}
 }
 
 type clientIPKey struct{}
@@ -109,20 +121,37 @@ func routable(u *url.URL) bool {
 // errServiceDown replaces Dapr's own error bodies, which name internals.
 var errServiceDown = errors.New("service unavailable")
 
-// translateDaprErrors turns failures produced by the sidecar itself (the
-// target app is down, unknown, timed out) into a problem; the services'
-// own answers, problem+json included, pass through untouched.
+// translateDaprErrors turns every error the sidecar made itself (the
+// target app is down, unknown or timed out; an address it could not use)
+// into a problem naming nothing internal; the services' own answers, which
+// are problem+json when they are errors, pass through untouched.
 func translateDaprErrors(resp *http.Response) error {
 	// The gateway already answers with the request id it forwarded.
 	resp.Header.Del("X-Request-Id")
-	if resp.StatusCode < 500 {
+	if resp.StatusCode < 400 {
 		return nil
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if mt == problem.ContentType {
 		return nil
 	}
-	// Dapr error bodies are JSON with an errorCode; the app's are problems.
+	// Dapr error bodies are JSON with an errorCode and its own wording.
 	_ = resp.Body.Close()
-	return errServiceDown
+	if resp.StatusCode >= 500 {
+		return errServiceDown
+	}
+	body, err := json.Marshal(problem.New(resp.StatusCode, "The request could not be handled."))
+	if err != nil {
+		return err
+	}
+	for k := range resp.Header {
+		if k != "Date" {
+			resp.Header.Del(k)
+		}
+	}
+	resp.Header.Set("Content-Type", problem.ContentType)
+	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	resp.ContentLength = int64(len(body))
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return nil
 }

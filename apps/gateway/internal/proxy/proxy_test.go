@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lettertomyself/ltm/apps/gateway/internal/proxy"
+	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 )
 
@@ -31,8 +32,13 @@ func newSidecar(t *testing.T, status int, contentType, body string) *sidecar {
 	return s
 }
 
+// sidecarToken is the sidecar's API token in these tests.
+const sidecarToken = "sidecar-token"
+
 func newProxy(t *testing.T, sidecarURL string) http.Handler {
-	h, err := proxy.New(sidecarURL, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	sidecar := daprx.New(daprx.Config{APIToken: sidecarToken}, log)
+	h, err := proxy.New(sidecarURL, sidecar.Transport(proxy.Transport()), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +79,8 @@ func TestRoutesEachAreaToItsOwner(t *testing.T) {
 			if got := sc.got.Header.Get("dapr-app-id"); got != tt.app {
 				t.Errorf("dapr-app-id = %q, want %q", got, tt.app)
 			}
-			if got := sc.got.Header.Get("dapr-api-token"); got != "" {
-				t.Errorf("client's dapr-api-token passed through: %q", got)
+			if got := sc.got.Header.Values("dapr-api-token"); len(got) != 1 || got[0] != sidecarToken {
+				t.Errorf("dapr-api-token = %q, want only the sidecar's token (never the client's)", got)
 			}
 			if sc.got.URL.Path != tt.path || sc.got.URL.RawQuery != "category=past" {
 				t.Errorf("forwarded %s?%s, want %s?category=past", sc.got.URL.Path, sc.got.URL.RawQuery, tt.path)
@@ -130,6 +136,9 @@ func TestDaprErrorsBecomeProblemsAndAppProblemsPassThrough(t *testing.T) {
 		hideBody    string
 	}{
 		{"sidecar cannot reach app", 500, "application/json", `{"errorCode":"ERR_DIRECT_INVOKE","message":"fail to invoke, id: letter-service, err: connection refused 10.0.0.1"}`, 502, "not reachable", "10.0.0.1"},
+		{"sidecar refuses the address", 403, "application/json", `{"errorCode":"ERR_DIRECT_INVOKE","message":"invalid control character in URL"}`, 403, `"status":403`, "ERR_DIRECT_INVOKE"},
+		{"sidecar does not know the app", 404, "text/plain", `app id letter-service not found in sqlite`, 404, `"status":404`, "sqlite"},
+		{"sidecar refuses its token", 401, "text/plain", `invalid api token`, 401, `"status":401`, "api token"},
 		{"app problem passes through", 503, problem.ContentType, `{"type":"about:blank","title":"x","status":503}`, 503, `"title":"x"`, ""},
 		{"app 4xx passes through", 423, problem.ContentType, `{"status":423,"open_at":"2030-01-01T00:00:00Z"}`, 423, "open_at", ""},
 	}

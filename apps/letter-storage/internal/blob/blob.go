@@ -44,13 +44,14 @@ type Binding struct {
 }
 
 // New returns an adapter for the binding called name behind the sidecar at
-// endpoint. maxObjectBytes bounds what a get may return.
-func New(endpoint, name string, maxObjectBytes int64) *Binding {
+// endpoint, reached through transport (which adds the sidecar's API token).
+// maxObjectBytes bounds what a get may return.
+func New(endpoint string, transport http.RoundTripper, name string, maxObjectBytes int64) *Binding {
 	return &Binding{
 		endpoint: strings.TrimRight(endpoint, "/"),
 		name:     name,
 		maxBytes: maxObjectBytes,
-		client:   &http.Client{Timeout: 60 * time.Second},
+		client:   &http.Client{Timeout: 60 * time.Second, Transport: transport},
 	}
 }
 

@@ -34,7 +34,7 @@ func TestRoundTripOnBothComponents(t *testing.T) {
 			t.Run(kind.name+"/"+name, func(t *testing.T) {
 				ctx := context.Background()
 				fake := blobtest.New(t, "images", kind.kind)
-				b := blob.New(fake.URL, "images", 5<<20)
+				b := blob.New(fake.URL, nil, "images", 5<<20)
 				key := "users/u/" + name
 				if err := b.Put(ctx, key, data); err != nil {
 					t.Fatal(err)
@@ -63,7 +63,7 @@ func TestRoundTripOnBothComponents(t *testing.T) {
 func TestPutDetectsALostUpload(t *testing.T) {
 	fake := blobtest.New(t, "images", blobtest.GCPBucket)
 	fake.LoseWrites(true) // 1.14 gcp.bucket: 200 although nothing was stored
-	err := blob.New(fake.URL, "images", 5<<20).Put(context.Background(), "users/u/x", []byte("data"))
+	err := blob.New(fake.URL, nil, "images", 5<<20).Put(context.Background(), "users/u/x", []byte("data"))
 	if err == nil {
 		t.Fatal("Put succeeded although the object is not there")
 	}
@@ -72,7 +72,7 @@ func TestPutDetectsALostUpload(t *testing.T) {
 func TestGetDetectsWrongBytes(t *testing.T) {
 	fake := blobtest.New(t, "images", blobtest.LocalStorage)
 	fake.Put("users/u/x", []byte("other bytes"))
-	_, err := blob.New(fake.URL, "images", 5<<20).Get(context.Background(), "users/u/x", sum([]byte("original")))
+	_, err := blob.New(fake.URL, nil, "images", 5<<20).Get(context.Background(), "users/u/x", sum([]byte("original")))
 	if !errors.Is(err, blob.ErrChecksum) {
 		t.Fatalf("Get = %v, want ErrChecksum", err)
 	}
@@ -81,7 +81,7 @@ func TestGetDetectsWrongBytes(t *testing.T) {
 func TestTransientErrorsAreNotMissingObjects(t *testing.T) {
 	fake := blobtest.New(t, "images", blobtest.LocalStorage)
 	fake.FailAll(true)
-	err := blob.New(fake.URL, "images", 5<<20).Delete(context.Background(), "users/u/x")
+	err := blob.New(fake.URL, nil, "images", 5<<20).Delete(context.Background(), "users/u/x")
 	if err == nil || errors.Is(err, image.ErrObjectMissing) {
 		t.Fatalf("Delete = %v, want a plain (retryable) error", err)
 	}

@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 
+	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
@@ -29,9 +30,11 @@ func Routes(d service.Deps, app App) error {
 	api.POST("", h.upload)   // multipart "file" → 201 {id, content_type, size, created_at}
 	api.GET("/:id", h.serve) // the owner's bytes; 423 while its letter is sealed
 
-	// Called by letter-service through Dapr invocation.
-	d.Internal.POST("/images/attach", h.attach) // {user_id, letter_id, image_ids, open_at} → 204 | 422
-	d.Internal.POST("/images/detach", h.detach) // {letter_id} → 204
+	// Called by letter-service through Dapr invocation, and by nobody else:
+	// detaching would unseal a letter's images.
+	letters := d.Internal.Group("", authn.RequireCallerApp("letter-service"))
+	letters.POST("/images/attach", h.attach) // {user_id, letter_id, image_ids, open_at} → 204 | 422
+	letters.POST("/images/detach", h.detach) // {letter_id} → 204
 
 	// POST /image-sweep — cron tick from the sidecar.
 	daprx.OnBinding(d.FromDapr, d.Log, SweepBinding, func(ctx context.Context, _ []byte) error {

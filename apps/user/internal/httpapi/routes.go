@@ -3,10 +3,14 @@
 package httpapi
 
 import (
+	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
 )
+
+// ContactCallers are the only apps the contact lookup answers.
+var ContactCallers = []string{"notification-service", "letter-service", "routine-service", "emotion-store-service"}
 
 // App is what the routes call.
 type App struct {
@@ -22,7 +26,8 @@ func Routes(d service.Deps, app App) error {
 	users.GET("/me", api.getMe)     // GET /api/users/me — the caller's profile
 	users.PATCH("/me", api.patchMe) // PATCH /api/users/me — partial update
 
-	// Internal, through Dapr invocation only.
-	d.Internal.GET("/users/:id/contact", api.contact) // GET /internal/users/{id}/contact — for mail
+	// Internal, through Dapr invocation only, to the apps that mail a user
+	// or need their zone and language (emotion-store's timelines).
+	d.Internal.GET("/users/:id/contact", authn.RequireCallerApp(ContactCallers...), api.contact) // GET /internal/users/{id}/contact — for mail
 	return nil
 }
