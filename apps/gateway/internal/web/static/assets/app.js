@@ -69,7 +69,6 @@ function header() {
     id: "lang-toggle",
     "data-testid": "lang-toggle",
     lang: getLang() === "ko" ? "en" : "ko",
-    "aria-label": t("nav.langLabel"),
     text: getLang() === "ko" ? "English" : "한국어",
     onclick: onToggleLang,
   });

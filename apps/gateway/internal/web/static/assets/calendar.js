@@ -66,9 +66,11 @@ export function calendar({ onDelete }) {
     for (let d = 1; d <= last; d++) {
       const date = iso(year, month, d);
       const occ = byDate.get(date) || [];
+      // The name read out starts with the number shown, then the full date.
       const label = occ.length ? t("cal.dayWith", { date: fmtWallDate(date), n: occ.length }) : fmtWallDate(date);
-      const cell = h("button", { type: "button", class: "cal-cell", "data-date": date, "data-count": occ.length, "aria-label": label, "aria-pressed": date === selected ? "true" : "false" },
+      const cell = h("button", { type: "button", class: "cal-cell", "data-date": date, "data-count": occ.length, "aria-pressed": date === selected ? "true" : "false" },
         h("span", { class: "cal-num", text: d }),
+        h("span", { class: "sr-only", text: label }),
         h("span", { class: "cal-dots", "aria-hidden": "true" }, occ.slice(0, 3).map((o) => h("span", { class: `dot ${o.type}` }))));
       if (date === today) cell.classList.add("today");
       cell.addEventListener("click", () => {

@@ -19,7 +19,6 @@ const ko = {
   "nav.login": "로그인",
   "nav.signup": "회원가입",
   "nav.logout": "로그아웃",
-  "nav.langLabel": "Switch to English",
   "nav.notFound": "페이지를 찾을 수 없어요",
 
   "common.loading": "불러오는 중…",
@@ -303,7 +302,6 @@ const en = {
   "nav.login": "Sign in",
   "nav.signup": "Sign up",
   "nav.logout": "Sign out",
-  "nav.langLabel": "한국어로 보기",
   "nav.notFound": "Page not found",
 
   "common.loading": "Loading…",

@@ -95,7 +95,7 @@ export function lettersPage(ctx) {
 function card(item, written) {
   const li = h("li", { class: item.sealed ? "letter-card sealed" : "letter-card", "data-testid": "letter-card", "data-letter-id": item.id, "data-sealed": item.sealed ? "true" : "false" });
   if (item.id === written) li.classList.add("fresh");
-  const title = h("h3", { class: "letter-title" }, item.sealed ? item.title : h("a", { href: `/letters/${item.id}`, text: item.title }));
+  const title = h("h2", { class: "letter-title" }, item.sealed ? item.title : h("a", { href: `/letters/${item.id}`, text: item.title }));
   const when = h("p", { class: "meta" }, t(item.sealed ? "letters.opensAt" : "letters.openedAt", { when: fmtDateTime(item.open_at) }));
   li.append(title, when);
   if (item.sealed) {
