@@ -354,8 +354,8 @@ func TestLexiconCoverage(t *testing.T) {
 	}
 	for lang, c := range counts {
 		for i, s := range subMoodKeys {
-			if c[i] < 5 {
-				t.Errorf("%s: %d emotion terms for %s, want at least 5", lang, c[i], s)
+			if c[i] < 20 {
+				t.Errorf("%s: %d emotion terms for %s, want at least 20", lang, c[i], s)
 			}
 		}
 	}
