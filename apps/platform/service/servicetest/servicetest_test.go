@@ -2,6 +2,7 @@ package servicetest_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"testing"
@@ -68,5 +69,46 @@ func TestStartBuildsTheServiceAsNewDoes(t *testing.T) {
 				t.Errorf("GET %s = %d, want %d: %s", tt.path, resp.StatusCode, tt.want, b)
 			}
 		})
+	}
+}
+
+func TestDoAndPublish(t *testing.T) {
+	var got []string
+	srv := servicetest.Start(t, service.Spec{
+		Name: "t",
+		Setup: func(d service.Deps) ([]service.Worker, error) {
+			d.Subs.Handle("t.happened", func(_ context.Context, e daprx.Event) error {
+				var p struct{ N int }
+				if err := e.Decode(&p); err != nil {
+					return err
+				}
+				got = append(got, e.ID)
+				if p.N < 0 {
+					return daprx.Drop(errors.New("negative"))
+				}
+				return nil
+			})
+			d.Router.POST("/echo", func(c *gin.Context) {
+				b, _ := io.ReadAll(c.Request.Body)
+				c.Data(http.StatusOK, c.ContentType(), b)
+			})
+			return nil, nil
+		},
+	}, nil)
+	r := srv.Do(t, http.MethodPost, "/echo", map[string]int{"n": 1}, nil)
+	if r.Status != http.StatusOK || r.Body["n"] != float64(1) || r.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("Do with a JSON body = %+v", r)
+	}
+	if r := srv.Do(t, http.MethodPost, "/echo", "plain", map[string]string{"Content-Type": "text/plain"}); r.Raw != "plain" || r.Body != nil {
+		t.Errorf("Do with a text body = %+v", r)
+	}
+	if st := srv.Publish(t, "t.happened", "ev-1", map[string]int{"n": 1}); st != "SUCCESS" {
+		t.Errorf("Publish = %s, want SUCCESS", st)
+	}
+	if st := srv.Publish(t, "t.happened", "", map[string]int{"n": -1}); st != "DROP" {
+		t.Errorf("Publish of a poison event = %s, want DROP", st)
+	}
+	if len(got) != 2 || got[0] != "ev-1" || got[1] == "" {
+		t.Errorf("handler saw ids %v, want ev-1 then a fresh one", got)
 	}
 }
