@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
@@ -44,7 +43,6 @@ func (c Config) validate() error {
 // Options replace edges of the world in tests; zero values mean the real
 // thing.
 type Options struct {
-	Clock clock.Clock
 	// Rand drives the varied selection; tests pass a seeded one.
 	Rand *rand.Rand
 	// Moods replaces the lookup on emotion-store-service.
@@ -61,10 +59,6 @@ func Setup(cfg Config, opts Options) func(service.Deps) ([]service.Worker, error
 		if err != nil {
 			return nil, err
 		}
-		clk := opts.Clock
-		if clk == nil {
-			clk = clock.System{}
-		}
 		rng := opts.Rand
 		if rng == nil {
 			rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
@@ -80,7 +74,7 @@ func Setup(cfg Config, opts Options) func(service.Deps) ([]service.Worker, error
 			d.Log.Info("model suggestions on", "model", cfg.Model)
 		}
 		store := daprstate.New(cfg.StateStore, func() (daprstate.Client, error) { return d.Dapr.Client() })
-		svc := app.New(cat, store, mood, clk, rng, d.Log, modelOpts)
+		svc := app.New(cat, store, mood, d.Clock, rng, d.Log, modelOpts)
 		api := &handlers{svc: svc, log: d.Log}
 		ev := events.New(svc, d.Log)
 
