@@ -62,6 +62,8 @@ func TestAnalyzeTrickySentences(t *testing.T) {
 		{"emoticon :(", "", "Today :(", "sadness", "*"},
 		{"ko crying jamo", "", "보고 싶어ㅠㅠ", "sadness", "*"},
 		{"ko laughing jamo with words", "", "ㅋㅋㅋ 오늘 진짜 재밌었다", "joy", "*"},
+		{"ko crying jamo in a happy letter", "", "오늘 면접 합격함!!! 진짜 꿈인가 싶음 ㅠㅠ 너무 좋다", "joy", "*"},
+		{"ko casual endings", "", "아니 택배 또 분실됨 ㅡㅡ 진짜 짜증남", "anger", "annoyance"},
 		{"heart emoji with thanks", "", "Thank you 엄마 ❤️", "joy", "gratitude"},
 
 		// Reported feelings weigh less than the writer's own.
