@@ -93,6 +93,11 @@ func Handler() http.Handler {
 			serve(w, r, path.Base(p), a)
 			return
 		}
+		if trimmed := strings.TrimSuffix(p, "/"); trimmed != p && trimmed != "" && IsPage(trimmed) {
+			// /letters/ is /letters typed with a slash: one URL per page.
+			http.Redirect(w, r, trimmed, http.StatusMovedPermanently)
+			return
+		}
 		h.Set("Cache-Control", "no-cache")
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		if !IsPage(p) {

@@ -66,6 +66,16 @@ func TestUnknownPathsAnswer404(t *testing.T) {
 	}
 }
 
+func TestTrailingSlashRedirects(t *testing.T) {
+	rec := do(t, http.MethodGet, "/letters/", nil)
+	if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/letters" {
+		t.Errorf("GET /letters/ = %d to %q, want 301 to /letters", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := do(t, http.MethodGet, "/nope/", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("GET /nope/ = %d, want 404", rec.Code)
+	}
+}
+
 func TestAssetsAndFonts(t *testing.T) {
 	cases := []struct{ path, contentType, cache string }{
 		{"/assets/app.js", "text/javascript", "no-cache"},
