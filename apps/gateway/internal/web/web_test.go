@@ -230,3 +230,27 @@ func dictionary(t *testing.T, src, name string) map[string]bool {
 	}
 	return keys
 }
+
+// User text reaches the page as text, and the CSP forbids inline script and
+// style: no module may parse HTML or set a style, and the shell has no
+// inline script, style or handler.
+func TestNoHTMLParsingOrInlineStyle(t *testing.T) {
+	forbidden := regexp.MustCompile(`innerHTML|outerHTML|insertAdjacentHTML|document\.write|\.style\b|["']style["']|style=|new Function|\beval\(`)
+	files, _ := filepath.Glob("static/assets/*.js")
+	pages, _ := filepath.Glob("static/assets/pages/*.js")
+	for _, f := range append(append(files, pages...), "static/index.html") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := forbidden.FindString(line); m != "" {
+				t.Errorf("%s:%d uses %s", f, i+1, m)
+			}
+		}
+	}
+	shell, _ := os.ReadFile("static/index.html")
+	if s := string(shell); regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]|<style|\son[a-z]+=`).MatchString(s) {
+		t.Error("index.html has an inline script, style or event handler")
+	}
+}

@@ -48,7 +48,7 @@ const cookieSession = { "Content-Type": "application/json", "X-Session": "cookie
 // refresh trades the cookie for a new access token; false when there is no
 // (valid) session. Concurrent callers share one request, so a rotated
 // refresh token is never presented twice.
-export function refresh() {
+function refresh() {
   if (!refreshing) {
     refreshing = (async () => {
       try {

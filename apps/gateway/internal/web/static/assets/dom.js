@@ -1,5 +1,6 @@
 // DOM helpers. Everything a user or a server wrote reaches the page as a
-// text node (textContent), never as HTML: there is no innerHTML anywhere.
+// text node (textContent), never parsed as HTML (web_test.go forbids the
+// HTML-parsing DOM calls in every module).
 import { t } from "./i18n.js";
 
 // h builds an element: h("p", {class: "x", text: "hello"}, child, "text").
@@ -102,7 +103,7 @@ export function showError(form, err) {
 }
 
 // fieldMessage is one field's error in the page's language.
-export function fieldMessage(name, message, status) {
+function fieldMessage(name, message, status) {
   if (status === 409) return t("err.taken");
   const specific = t.has(`err.field.${name}`) ? t(`err.field.${name}`) : t("err.invalid");
   return t.lang() === "en" && message ? capitalise(message) : specific;
