@@ -147,25 +147,25 @@ func (s *Service) Summary(ctx context.Context, userID, lang string) (Summary, er
 }
 
 // Timeline buckets userID's letters in their timezone.
-func (s *Service) Timeline(ctx context.Context, userID, period, from, to string) (emotion.Range, []emotion.Bucket, error) {
-	// Validate before asking user-service, with the default zone; the
-	// range is rebuilt in the user's zone below.
+func (s *Service) Timeline(ctx context.Context, userID, period, from, to string) ([]emotion.Bucket, error) {
+	// Validate before asking user-service, in UTC; the range is rebuilt
+	// in the user's zone below (only "today" depends on the zone).
 	if _, err := emotion.NewRange(period, from, to, time.UTC, s.Clock.Now()); err != nil {
-		return emotion.Range{}, nil, err
+		return nil, err
 	}
 	p, err := s.Profiles.Profile(ctx, userID)
 	if err != nil {
-		return emotion.Range{}, nil, err
+		return nil, err
 	}
 	rg, err := emotion.NewRange(period, from, to, p.Location, s.Clock.Now())
 	if err != nil {
-		return emotion.Range{}, nil, err
+		return nil, err
 	}
 	rec, err := s.Store.Record(ctx, userID)
 	if err != nil {
-		return emotion.Range{}, nil, err
+		return nil, err
 	}
-	return rg, emotion.Timeline(rec.Results(), rg), nil
+	return emotion.Timeline(rec.Results(), rg), nil
 }
 
 // RecentMood is the mood recommendations follow for userID.

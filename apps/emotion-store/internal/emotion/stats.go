@@ -1,9 +1,6 @@
 package emotion
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // RecentWindow is how far back the recent mood looks (product.md).
 const RecentWindow = 30 * 24 * time.Hour
@@ -107,11 +104,4 @@ func Recent(results []Result, now time.Time) RecentMood {
 		return RecentMood{Mood: m, Because: BecauseAllTime}
 	}
 	return RecentMood{Mood: Neutral, Because: BecauseNoData}
-}
-
-// sortedByWritten orders results by the moment they were written.
-func sortedByWritten(results []Result) []Result {
-	out := slices.Clone(results)
-	slices.SortFunc(out, func(a, b Result) int { return a.writtenAt.Compare(b.writtenAt) })
-	return out
 }

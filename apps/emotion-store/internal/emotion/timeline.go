@@ -81,9 +81,6 @@ func NewRange(period, from, to string, loc *time.Location, now time.Time) (Range
 	return r, nil
 }
 
-// Period is the bucket width.
-func (r Range) Period() Period { return r.period }
-
 // From and To are the inclusive calendar dates of the range.
 func (r Range) From() wallclock.Date { return r.from }
 

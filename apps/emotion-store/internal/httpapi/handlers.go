@@ -70,7 +70,7 @@ func (h *handlers) timeline(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_, buckets, err := h.svc.Timeline(c, user.String(), c.Query("period"), c.Query("from"), c.Query("to"))
+	buckets, err := h.svc.Timeline(c, user.String(), c.Query("period"), c.Query("from"), c.Query("to"))
 	if err != nil {
 		h.fail(c, err)
 		return
