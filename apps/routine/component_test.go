@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,15 +11,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
-	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
 	"github.com/lettertomyself/ltm/apps/platform/service/servicetest"
 )
-
-const appToken = servicetest.AppToken
 
 // now is Friday 2025-02-28 20:00 UTC: already Saturday 2025-03-01 in Seoul.
 var now = time.Date(2025, time.February, 28, 20, 0, 0, 0, time.UTC)
@@ -73,11 +68,10 @@ func (u *userService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type server struct {
 	t     *testing.T
-	url   string
+	srv   *servicetest.Server
 	iss   *authntest.Issuer
 	users *userService
 	clock *clock.Fake
-	subs  []daprx.Subscription
 }
 
 // newServer builds routine-service as main does (spec) on a fresh
@@ -90,43 +84,18 @@ func newServer(t *testing.T) *server {
 	s := spec(Config{Database: *servicetest.Database(t)})
 	s.Clock, s.Keys = clk, iss
 	srv := servicetest.Start(t, s, users)
-	return &server{t: t, url: srv.URL, iss: iss, users: users, clock: clk, subs: srv.Subs.Declared()}
+	return &server{t: t, srv: srv, iss: iss, users: users, clock: clk}
 }
 
-type response struct {
-	status int
-	header http.Header
-	body   map[string]any
-	raw    string
-}
+type response = servicetest.Response
 
 func (s *server) do(method, path, body string, header map[string]string) response {
 	s.t.Helper()
-	var r io.Reader
+	var b any
 	if body != "" {
-		r = strings.NewReader(body)
+		b = body
 	}
-	req, err := http.NewRequest(method, s.url+path, r)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := response{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	if len(raw) > 0 {
-		_ = json.Unmarshal(raw, &out.body)
-	}
-	return out
+	return s.srv.Do(s.t, method, path, b, header)
 }
 
 // as calls the API as user.
@@ -137,11 +106,11 @@ func (s *server) as(user, method, path, body string) response {
 
 func want(t *testing.T, r response, status int) response {
 	t.Helper()
-	if r.status != status {
-		t.Fatalf("status %d, want %d: %s", r.status, status, r.raw)
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
 	}
-	if status >= 400 && !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
-		t.Errorf("error without problem+json: %s", r.header.Get("Content-Type"))
+	if status >= 400 && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("error without problem+json: %s", r.Header.Get("Content-Type"))
 	}
 	return r
 }
@@ -150,7 +119,7 @@ func want(t *testing.T, r response, status int) response {
 func wantFieldErrors(t *testing.T, r response, fields ...string) {
 	t.Helper()
 	want(t, r, http.StatusBadRequest)
-	errs, _ := r.body["errors"].(map[string]any)
+	errs, _ := r.Body["errors"].(map[string]any)
 	if len(errs) != len(fields) {
 		t.Errorf("errors %v, want fields %v", errs, fields)
 	}
@@ -167,27 +136,27 @@ func TestRoutinesCRUD(t *testing.T) {
 	s.users.set(me, "Europe/London")
 
 	created := want(t, s.as(me, "POST", "/api/routines", `{"title":"일요일 편지","kind":"weekly","weekday":"sun","time":"21:00"}`), http.StatusCreated)
-	id, _ := created.body["id"].(string)
-	if created.body["weekday"] != "sun" || created.body["time"] != "21:00" || created.body["kind"] != "weekly" {
-		t.Errorf("created %v", created.body)
+	id, _ := created.Body["id"].(string)
+	if created.Body["weekday"] != "sun" || created.Body["time"] != "21:00" || created.Body["kind"] != "weekly" {
+		t.Errorf("created %v", created.Body)
 	}
-	if _, has := created.body["day_of_month"]; has {
-		t.Errorf("a weekly routine shows day_of_month: %v", created.body)
+	if _, has := created.Body["day_of_month"]; has {
+		t.Errorf("a weekly routine shows day_of_month: %v", created.Body)
 	}
-	if created.header.Get("Location") != "/api/routines/"+id {
-		t.Errorf("Location %q", created.header.Get("Location"))
+	if created.Header.Get("Location") != "/api/routines/"+id {
+		t.Errorf("Location %q", created.Header.Get("Location"))
 	}
 	got := want(t, s.as(me, "GET", "/api/routines/"+id, ""), http.StatusOK)
-	if got.raw != created.raw {
-		t.Errorf("GET %s\nPOST %s", got.raw, created.raw)
+	if got.Raw != created.Raw {
+		t.Errorf("GET %s\nPOST %s", got.Raw, created.Raw)
 	}
 
 	s.clock.Advance(time.Second) // the list is in creation order
 	want(t, s.as(me, "POST", "/api/routines", `{"title":"월말","kind":"monthly","day_of_month":31,"time":"08:00"}`), http.StatusCreated)
 	list := want(t, s.as(me, "GET", "/api/routines", ""), http.StatusOK)
-	items, _ := list.body["items"].([]any)
+	items, _ := list.Body["items"].([]any)
 	if len(items) != 2 || items[0].(map[string]any)["id"] != id {
-		t.Errorf("list %s", list.raw)
+		t.Errorf("list %s", list.Raw)
 	}
 
 	// Wrong fields for the kind, and the whole body re-validated on PATCH.
@@ -199,14 +168,14 @@ func TestRoutinesCRUD(t *testing.T) {
 	wantFieldErrors(t, s.as(me, "PATCH", "/api/routines/"+id, `{"day_of_month":5}`), "day_of_month")
 
 	patched := want(t, s.as(me, "PATCH", "/api/routines/"+id, `{"kind":"monthly","day_of_month":30,"title":"말일 편지"}`), http.StatusOK)
-	if patched.body["day_of_month"] != float64(30) || patched.body["title"] != "말일 편지" || patched.body["time"] != "21:00" {
-		t.Errorf("patched %s", patched.raw)
+	if patched.Body["day_of_month"] != float64(30) || patched.Body["title"] != "말일 편지" || patched.Body["time"] != "21:00" {
+		t.Errorf("patched %s", patched.Raw)
 	}
-	if _, has := patched.body["weekday"]; has {
-		t.Errorf("a monthly routine keeps its weekday: %s", patched.raw)
+	if _, has := patched.Body["weekday"]; has {
+		t.Errorf("a monthly routine keeps its weekday: %s", patched.Raw)
 	}
-	if patched.body["created_at"] != created.body["created_at"] {
-		t.Errorf("created_at changed: %v → %v", created.body["created_at"], patched.body["created_at"])
+	if patched.Body["created_at"] != created.Body["created_at"] {
+		t.Errorf("created_at changed: %v → %v", created.Body["created_at"], patched.Body["created_at"])
 	}
 
 	want(t, s.as(me, "DELETE", "/api/routines/"+id, ""), http.StatusNoContent)
@@ -220,24 +189,24 @@ func TestSpecialDatesCRUD(t *testing.T) {
 	me := uuid.NewString() // unknown to user-service: Asia/Seoul
 
 	created := want(t, s.as(me, "POST", "/api/special-dates", `{"name":"생일","date":"1990-02-28"}`), http.StatusCreated)
-	id, _ := created.body["id"].(string)
-	if created.body["yearly"] != true || created.body["date"] != "1990-02-28" {
-		t.Errorf("created %s", created.raw)
+	id, _ := created.Body["id"].(string)
+	if created.Body["yearly"] != true || created.Body["date"] != "1990-02-28" {
+		t.Errorf("created %s", created.Raw)
 	}
 	wantFieldErrors(t, s.as(me, "POST", "/api/special-dates", `{"name":"","date":"2025-02-29"}`), "name", "date")
 	wantFieldErrors(t, s.as(me, "PATCH", "/api/special-dates/"+id, `{"date":"2025-04-31"}`), "date")
 
 	patched := want(t, s.as(me, "PATCH", "/api/special-dates/"+id, `{"yearly":false,"date":"2025-05-05"}`), http.StatusOK)
-	if patched.body["yearly"] != false || patched.body["date"] != "2025-05-05" || patched.body["name"] != "생일" {
-		t.Errorf("patched %s", patched.raw)
+	if patched.Body["yearly"] != false || patched.Body["date"] != "2025-05-05" || patched.Body["name"] != "생일" {
+		t.Errorf("patched %s", patched.Raw)
 	}
 	got := want(t, s.as(me, "GET", "/api/special-dates/"+id, ""), http.StatusOK)
-	if got.raw != patched.raw {
-		t.Errorf("GET %s\nPATCH %s", got.raw, patched.raw)
+	if got.Raw != patched.Raw {
+		t.Errorf("GET %s\nPATCH %s", got.Raw, patched.Raw)
 	}
 	list := want(t, s.as(me, "GET", "/api/special-dates", ""), http.StatusOK)
-	if items, _ := list.body["items"].([]any); len(items) != 1 {
-		t.Errorf("list %s", list.raw)
+	if items, _ := list.Body["items"].([]any); len(items) != 1 {
+		t.Errorf("list %s", list.Raw)
 	}
 	want(t, s.as(me, "DELETE", "/api/special-dates/"+id, ""), http.StatusNoContent)
 	want(t, s.as(me, "GET", "/api/special-dates/"+id, ""), http.StatusNotFound)
@@ -248,7 +217,7 @@ func TestOthersItemsAreNotFound(t *testing.T) {
 	owner, other := uuid.NewString(), uuid.NewString()
 	r := want(t, s.as(owner, "POST", "/api/routines", `{"title":"mine","kind":"weekly","weekday":"mon","time":"09:00"}`), http.StatusCreated)
 	d := want(t, s.as(owner, "POST", "/api/special-dates", `{"name":"mine","date":"2025-01-01"}`), http.StatusCreated)
-	rPath, dPath := "/api/routines/"+r.body["id"].(string), "/api/special-dates/"+d.body["id"].(string)
+	rPath, dPath := "/api/routines/"+r.Body["id"].(string), "/api/special-dates/"+d.Body["id"].(string)
 
 	for _, c := range []struct{ method, path, body string }{
 		{"GET", rPath, ""}, {"PATCH", rPath, `{"title":"theirs"}`}, {"DELETE", rPath, ""},
@@ -257,17 +226,17 @@ func TestOthersItemsAreNotFound(t *testing.T) {
 		want(t, s.as(other, c.method, c.path, c.body), http.StatusNotFound)
 	}
 	for _, path := range []string{"/api/routines", "/api/special-dates"} {
-		if items, _ := want(t, s.as(other, "GET", path, ""), http.StatusOK).body["items"].([]any); len(items) != 0 {
+		if items, _ := want(t, s.as(other, "GET", path, ""), http.StatusOK).Body["items"].([]any); len(items) != 0 {
 			t.Errorf("%s shows another user's items: %v", path, items)
 		}
 	}
 	cal := want(t, s.as(other, "GET", "/api/calendar?from=2025-01-01&to=2025-01-31", ""), http.StatusOK)
-	if os, _ := cal.body["occurrences"].([]any); len(os) != 0 {
-		t.Errorf("calendar shows another user's items: %s", cal.raw)
+	if os, _ := cal.Body["occurrences"].([]any); len(os) != 0 {
+		t.Errorf("calendar shows another user's items: %s", cal.Raw)
 	}
 	// And the owner still has both, unchanged.
-	if got := want(t, s.as(owner, "GET", rPath, ""), http.StatusOK); got.body["title"] != "mine" {
-		t.Errorf("owner's routine changed: %s", got.raw)
+	if got := want(t, s.as(owner, "GET", rPath, ""), http.StatusOK); got.Body["title"] != "mine" {
+		t.Errorf("owner's routine changed: %s", got.Raw)
 	}
 }
 
@@ -276,7 +245,7 @@ func TestCalendarMonth(t *testing.T) {
 	me := uuid.NewString()
 	s.users.set(me, "America/New_York")
 	post := func(path, body string) string {
-		return want(t, s.as(me, "POST", path, body), http.StatusCreated).body["id"].(string)
+		return want(t, s.as(me, "POST", path, body), http.StatusCreated).Body["id"].(string)
 	}
 	m31 := post("/api/routines", `{"title":"month end","kind":"monthly","day_of_month":31,"time":"20:00"}`)
 	mon := post("/api/routines", `{"title":"monday","kind":"weekly","weekday":"mon","time":"07:30"}`)
@@ -284,12 +253,12 @@ func TestCalendarMonth(t *testing.T) {
 	post("/api/special-dates", `{"name":"once, last year","date":"2024-02-10","yearly":false}`)
 
 	cal := want(t, s.as(me, "GET", "/api/calendar?from=2025-02-01&to=2025-02-28", ""), http.StatusOK)
-	if cal.body["from"] != "2025-02-01" || cal.body["to"] != "2025-02-28" || cal.body["timezone"] != "America/New_York" {
-		t.Errorf("calendar header %s", cal.raw)
+	if cal.Body["from"] != "2025-02-01" || cal.Body["to"] != "2025-02-28" || cal.Body["timezone"] != "America/New_York" {
+		t.Errorf("calendar header %s", cal.Raw)
 	}
 	type occ struct{ Date, Type, ID, Title, Time string }
 	var body struct{ Occurrences []occ }
-	if err := json.Unmarshal([]byte(cal.raw), &body); err != nil {
+	if err := json.Unmarshal([]byte(cal.Raw), &body); err != nil {
 		t.Fatal(err)
 	}
 	wantOccs := []occ{
@@ -342,9 +311,9 @@ func TestToday(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got := want(t, s.as(tc.user, "GET", "/api/routines/today", ""), http.StatusOK)
-		os, _ := got.body["occurrences"].([]any)
-		if got.body["date"] != tc.date || got.body["timezone"] != tc.zone || len(os) != 1 || os[0].(map[string]any)["title"] != tc.title {
-			t.Errorf("today for %s: %s", tc.zone, got.raw)
+		os, _ := got.Body["occurrences"].([]any)
+		if got.Body["date"] != tc.date || got.Body["timezone"] != tc.zone || len(os) != 1 || os[0].(map[string]any)["title"] != tc.title {
+			t.Errorf("today for %s: %s", tc.zone, got.Raw)
 		}
 	}
 }
@@ -371,8 +340,8 @@ func TestOnlyProfileNotFoundMeansNoProfile(t *testing.T) {
 	want(t, s.as(me, "GET", "/api/routines/today", ""), http.StatusServiceUnavailable)
 	s.users.setBare404(false)
 	got := want(t, s.as(me, "GET", "/api/routines/today", ""), http.StatusOK)
-	if got.body["timezone"] != "Asia/Seoul" {
-		t.Errorf("no profile: timezone %v, want the default", got.body["timezone"])
+	if got.Body["timezone"] != "Asia/Seoul" {
+		t.Errorf("no profile: timezone %v, want the default", got.Body["timezone"])
 	}
 }
 
@@ -390,21 +359,9 @@ func TestUserDeletedPurges(t *testing.T) {
 		want(t, s.as(u, "POST", "/api/routines", `{"title":"r","kind":"weekly","weekday":"mon","time":"09:00"}`), http.StatusCreated)
 		want(t, s.as(u, "POST", "/api/special-dates", `{"name":"d","date":"2025-01-01"}`), http.StatusCreated)
 	}
-	var route string
-	for _, sub := range s.subs {
-		if sub.Topic == "user.deleted" && sub.PubSubName == "pubsub" {
-			route = sub.Route
-		}
-	}
-	if route == "" {
-		t.Fatalf("user.deleted not declared: %v", s.subs)
-	}
 	deliver := func(data string) string {
 		t.Helper()
-		envelope := `{"id":"evt-1","topic":"user.deleted","pubsubname":"pubsub","datacontenttype":"application/json","data":` + data + `}`
-		r := want(t, s.do("POST", route, envelope, map[string]string{authn.AppTokenHeader: appToken}), http.StatusOK)
-		status, _ := r.body["status"].(string)
-		return status
+		return s.srv.Publish(t, "user.deleted", "evt-1", json.RawMessage(data))
 	}
 	if got := deliver(`{"user_id":"` + gone + `"}`); got != "SUCCESS" {
 		t.Fatalf("status %s", got)
@@ -419,13 +376,13 @@ func TestUserDeletedPurges(t *testing.T) {
 		t.Errorf("bad payload: status %s, want DROP", got)
 	}
 	for _, path := range []string{"/api/routines", "/api/special-dates"} {
-		if items, _ := want(t, s.as(gone, "GET", path, ""), http.StatusOK).body["items"].([]any); len(items) != 0 {
+		if items, _ := want(t, s.as(gone, "GET", path, ""), http.StatusOK).Body["items"].([]any); len(items) != 0 {
 			t.Errorf("%s left after user.deleted: %v", path, items)
 		}
-		if items, _ := want(t, s.as(stays, "GET", path, ""), http.StatusOK).body["items"].([]any); len(items) != 1 {
+		if items, _ := want(t, s.as(stays, "GET", path, ""), http.StatusOK).Body["items"].([]any); len(items) != 1 {
 			t.Errorf("%s of another user: %v", path, items)
 		}
 	}
 	// Only the sidecar may deliver events.
-	want(t, s.do("POST", route, `{"id":"x","data":{}}`, nil), http.StatusUnauthorized)
+	want(t, s.do("POST", "/events/user-deleted", `{"id":"x","data":{}}`, nil), http.StatusUnauthorized)
 }
