@@ -10,7 +10,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	for _, part := range []string{"holdout", "tune", "fresh"} {
 		letters := loadLetters(b, part+".jsonl")
 		b.Run(part, func(b *testing.B) {
-			b.Log(evaluate(a, part, letters).table())
+			b.Logf("%s", evaluate(a, part, letters).table())
 			b.ReportAllocs()
 			n := 0
 			for b.Loop() {
