@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,14 +18,12 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/service/servicetest"
 )
 
-const appToken = servicetest.AppToken
-
 // now is Monday 2026-12-07 09:00 in Seoul.
 var now = time.Date(2026, time.December, 7, 0, 0, 0, 0, time.UTC)
 
 type server struct {
 	t     *testing.T
-	url   string
+	srv   *servicetest.Server
 	clock *clock.Fake
 	pool  *pgxpool.Pool
 	subs  []daprx.Subscription
@@ -41,39 +37,21 @@ func newServer(t *testing.T) *server {
 	s := spec(Config{Database: *servicetest.Database(t), CatchUpWindow: 24 * time.Hour, SweepBatchSize: 50})
 	s.Clock = clk
 	srv := servicetest.Start(t, s, nil)
-	return &server{t: t, url: srv.URL, clock: clk, pool: srv.DB, subs: srv.Subs.Declared()}
+	return &server{t: t, srv: srv, clock: clk, pool: srv.DB, subs: srv.Subs.Declared()}
 }
 
+// call is the sidecar calling the service (with the app token).
 func (s *server) call(method, path, body string) (int, map[string]any) {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Header.Set(authn.AppTokenHeader, appToken)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	_ = json.Unmarshal(raw, &out)
-	return resp.StatusCode, out
+	r := s.srv.Do(s.t, method, path, body, map[string]string{authn.AppTokenHeader: servicetest.AppToken})
+	return r.Status, r.Body
 }
 
 // publish delivers data on topic as daprd would and returns the status the
 // handler answered (SUCCESS, RETRY, DROP).
 func (s *server) publish(topic, eventID string, data any) string {
 	s.t.Helper()
-	d, _ := json.Marshal(data)
-	env, _ := json.Marshal(map[string]any{"id": eventID, "topic": topic, "pubsubname": "pubsub", "datacontenttype": "application/json", "data": json.RawMessage(d)})
-	code, out := s.call(http.MethodPost, "/events/"+strings.ReplaceAll(topic, ".", "-"), string(env))
-	if code != http.StatusOK {
-		s.t.Fatalf("%s: HTTP %d", topic, code)
-	}
-	return fmt.Sprint(out["status"])
+	return s.srv.Publish(s.t, topic, eventID, data)
 }
 
 func (s *server) sweep() {
@@ -187,7 +165,7 @@ func TestLetterAndRoutineToRequests(t *testing.T) {
 
 func TestStatusNeedsTheAppToken(t *testing.T) {
 	s := newServer(t)
-	resp, err := http.Get(s.url + "/internal/status")
+	resp, err := http.Get(s.srv.URL + "/internal/status")
 	if err != nil {
 		t.Fatal(err)
 	}
