@@ -48,38 +48,66 @@ func (a *api) login(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	writeTokens(c, pair)
+	a.writeTokens(c, pair, wantsCookie(c))
 }
 
 func (a *api) refresh(c *gin.Context) {
 	var req refreshRequest
-	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+	if err := decodeOptional(c, &req); err != nil {
 		a.fail(c, err)
 		return
 	}
-	if errs := required(map[string]string{"refresh_token": req.RefreshToken}); errs != nil {
-		a.fail(c, errs)
+	raw, fromCookie, refused := refreshFrom(c, req.RefreshToken)
+	if refused != nil {
+		a.fail(c, refused)
 		return
 	}
-	pair, err := a.Accounts.Refresh(c, req.RefreshToken)
+	if !fromCookie {
+		if errs := required(map[string]string{"refresh_token": raw}); errs != nil {
+			a.fail(c, errs)
+			return
+		}
+	}
+	pair, err := a.Accounts.Refresh(c, raw)
 	if err != nil {
+		if fromCookie {
+			// A spent, revoked or missing cookie is of no further use.
+			clearRefreshCookie(c)
+		}
 		a.fail(c, err)
 		return
 	}
-	writeTokens(c, pair)
+	a.writeTokens(c, pair, wantsCookie(c))
 }
 
 func (a *api) logout(c *gin.Context) {
 	var req refreshRequest
-	if err := httpx.DecodeJSON(c, &req, maxBody); err != nil {
+	if err := decodeOptional(c, &req); err != nil {
 		a.fail(c, err)
 		return
 	}
-	if err := a.Accounts.Logout(c, req.RefreshToken); err != nil {
+	raw, fromCookie, refused := refreshFrom(c, req.RefreshToken)
+	if refused != nil {
+		a.fail(c, refused)
+		return
+	}
+	if err := a.Accounts.Logout(c, raw); err != nil {
 		a.fail(c, err)
 		return
+	}
+	if fromCookie || wantsCookie(c) {
+		clearRefreshCookie(c)
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// decodeOptional decodes a JSON body when there is one: refresh and
+// logout in a cookie session may send none at all.
+func decodeOptional(c *gin.Context, dst any) error {
+	if c.Request.ContentLength == 0 {
+		return nil
+	}
+	return httpx.DecodeJSON(c, dst, maxBody)
 }
 
 func (a *api) jwks(c *gin.Context) {
@@ -141,14 +169,21 @@ func (a *api) keysReady(c *gin.Context) {
 	c.Next()
 }
 
-func writeTokens(c *gin.Context, p account.Pair) {
+// writeTokens answers a new pair; in a cookie session the refresh token
+// goes into the cookie and stays out of the JSON.
+func (a *api) writeTokens(c *gin.Context, p account.Pair, cookie bool) {
 	// Tokens must never sit in a cache (RFC 6749 §5.1).
 	c.Header("Cache-Control", "no-store")
 	c.Header("Pragma", "no-cache")
-	c.JSON(http.StatusOK, tokenResponse{
+	res := tokenResponse{
 		AccessToken: p.AccessToken, RefreshToken: p.RefreshToken,
 		TokenType: "Bearer", ExpiresIn: int64(p.ExpiresIn.Seconds()),
-	})
+	}
+	if cookie {
+		setRefreshCookie(c, p.RefreshToken, a.Accounts.RefreshTTL)
+		res.RefreshToken = ""
+	}
+	c.JSON(http.StatusOK, res)
 }
 
 // required reports the empty fields, all at once.
