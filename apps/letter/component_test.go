@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"io"
@@ -86,7 +85,7 @@ func (s *sidecar) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 type env struct {
 	t     *testing.T
-	url   string
+	srv   *servicetest.Server
 	clk   *clock.Fake
 	side  *sidecar
 	iss   *authntest.Issuer
@@ -102,7 +101,7 @@ func start(t *testing.T, keys *crypto.Holder) *env {
 	s := spec(Config{Database: *servicetest.Database(t)}, keys)
 	s.Clock, s.Keys = clk, iss
 	srv := servicetest.Start(t, s, side)
-	return &env{t: t, url: srv.URL, clk: clk, side: side, iss: iss, subs: srv.Subs.Declared(), store: postgres.New(srv.DB, keys)}
+	return &env{t: t, srv: srv, clk: clk, side: side, iss: iss, subs: srv.Subs.Declared(), store: postgres.New(srv.DB, keys)}
 }
 
 func testKeys(t *testing.T) *crypto.Holder {
@@ -116,42 +115,22 @@ func testKeys(t *testing.T) *crypto.Holder {
 	return crypto.NewHolder(r)
 }
 
-type response struct {
-	status int
-	header http.Header
-	body   map[string]any
-	raw    string
-}
+type response = servicetest.Response
 
+// do calls the API as user (uuid.Nil: without a token).
 func (e *env) do(method, path string, user uuid.UUID, body any) response {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, e.url+path, rd)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	var header map[string]string
 	if user != uuid.Nil {
-		req.Header.Set("Authorization", e.iss.Bearer(user.String()))
+		header = map[string]string{"Authorization": e.iss.Bearer(user.String())}
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	r := response{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &r.body)
-	return r
+	return e.srv.Do(e.t, method, path, body, header)
 }
 
 func (e *env) want(r response, status int) response {
 	e.t.Helper()
-	if r.status != status {
-		e.t.Fatalf("status %d, want %d: %s", r.status, status, r.raw)
+	if r.Status != status {
+		e.t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
 	}
 	return r
 }
@@ -177,13 +156,13 @@ func TestLettersOverHTTP(t *testing.T) {
 	sealed := e.want(e.do("POST", "/api/letters", me, map[string]any{
 		"title": "내일의 나에게", "content": "SEALED-BODY 아직 읽으면 안 돼", "open_date": "2026-03-11", "image_ids": []string{img},
 	}), http.StatusCreated)
-	if got := keys(sealed.body); !slices.Equal(got, sealedKeys) || sealed.body["sealed"] != true {
+	if got := keys(sealed.Body); !slices.Equal(got, sealedKeys) || sealed.Body["sealed"] != true {
 		t.Fatalf("created sealed letter shows %v, want only %v", got, sealedKeys)
 	}
-	if sealed.body["open_at"] != "2026-03-11T00:00:00Z" || sealed.header.Get("Location") != "/api/letters/"+sealed.body["id"].(string) {
-		t.Errorf("open_at %v, Location %q", sealed.body["open_at"], sealed.header.Get("Location"))
+	if sealed.Body["open_at"] != "2026-03-11T00:00:00Z" || sealed.Header.Get("Location") != "/api/letters/"+sealed.Body["id"].(string) {
+		t.Errorf("open_at %v, Location %q", sealed.Body["open_at"], sealed.Header.Get("Location"))
 	}
-	sealedID := sealed.body["id"].(string)
+	sealedID := sealed.Body["id"].(string)
 	if len(e.side.attached) != 1 {
 		t.Fatalf("attach calls: %v", e.side.attached)
 	}
@@ -197,9 +176,9 @@ func TestLettersOverHTTP(t *testing.T) {
 
 	// Sealed: 423 with open_at and nothing else of the letter.
 	r := e.want(e.do("GET", "/api/letters/"+sealedID, me, nil), http.StatusLocked)
-	if r.body["type"] != "https://lettertomyself.app/problems/sealed" || r.body["open_at"] != "2026-03-11T00:00:00Z" ||
-		!strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") || strings.Contains(r.raw, "SEALED-BODY") {
-		t.Errorf("sealed answer: %s", r.raw)
+	if r.Body["type"] != "https://lettertomyself.app/problems/sealed" || r.Body["open_at"] != "2026-03-11T00:00:00Z" ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") || strings.Contains(r.Raw, "SEALED-BODY") {
+		t.Errorf("sealed answer: %s", r.Raw)
 	}
 
 	// Another user: 404, for reading and deleting; so is a bad id.
@@ -213,20 +192,20 @@ func TestLettersOverHTTP(t *testing.T) {
 	open := e.want(e.do("POST", "/api/letters", me, map[string]any{
 		"title": "오늘의 나", "content": "지금 열려 있어", "open_date": "2026-03-10", "open_time": "09:00",
 	}), http.StatusCreated)
-	if open.body["sealed"] != false || open.body["content"] != "지금 열려 있어" || open.body["timezone"] != "Asia/Seoul" {
-		t.Errorf("created open letter: %s", open.raw)
+	if open.Body["sealed"] != false || open.Body["content"] != "지금 열려 있어" || open.Body["timezone"] != "Asia/Seoul" {
+		t.Errorf("created open letter: %s", open.Raw)
 	}
-	openID := open.body["id"].(string)
+	openID := open.Body["id"].(string)
 	got := e.want(e.do("GET", "/api/letters/"+openID, me, nil), http.StatusOK)
-	if got.body["content"] != "지금 열려 있어" || got.body["open_time"] != "09:00" || got.body["mood"] != nil ||
-		got.body["images"] == nil || len(got.body["images"].([]any)) != 0 {
-		t.Errorf("open letter: %s", got.raw)
+	if got.Body["content"] != "지금 열려 있어" || got.Body["open_time"] != "09:00" || got.Body["mood"] != nil ||
+		got.Body["images"] == nil || len(got.Body["images"].([]any)) != 0 {
+		t.Errorf("open letter: %s", got.Raw)
 	}
 
 	// Categories by open date against today in Seoul.
 	list := func(query string) []any {
 		r := e.want(e.do("GET", "/api/letters"+query, me, nil), http.StatusOK)
-		return r.body["items"].([]any)
+		return r.Body["items"].([]any)
 	}
 	if items := list("?category=today"); len(items) != 1 || items[0].(map[string]any)["id"] != openID {
 		t.Errorf("today: %v", items)
@@ -247,17 +226,17 @@ func TestLettersOverHTTP(t *testing.T) {
 		}
 	}
 	page := e.want(e.do("GET", "/api/letters?limit=1", me, nil), http.StatusOK)
-	next, _ := page.body["next_cursor"].(string)
+	next, _ := page.Body["next_cursor"].(string)
 	if next == "" {
-		t.Fatalf("no next_cursor with limit=1: %s", page.raw)
+		t.Fatalf("no next_cursor with limit=1: %s", page.Raw)
 	}
 	page2 := e.want(e.do("GET", "/api/letters?limit=1&cursor="+next, me, nil), http.StatusOK)
-	if items := page2.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["id"] != sealedID || page2.body["next_cursor"] != nil {
-		t.Errorf("second page: %s", page2.raw)
+	if items := page2.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["id"] != sealedID || page2.Body["next_cursor"] != nil {
+		t.Errorf("second page: %s", page2.Raw)
 	}
 	bad := e.want(e.do("GET", "/api/letters?category=sealed&limit=500&cursor=zz", me, nil), http.StatusBadRequest)
-	if errs, _ := bad.body["errors"].(map[string]any); len(errs) != 3 {
-		t.Errorf("bad query: %s", bad.raw)
+	if errs, _ := bad.Body["errors"].(map[string]any); len(errs) != 3 {
+		t.Errorf("bad query: %s", bad.Raw)
 	}
 
 	// The analysis arrives; shown only on the open letter.
@@ -267,28 +246,28 @@ func TestLettersOverHTTP(t *testing.T) {
 			t.Fatalf("emotion.analyzed: %s", r)
 		}
 	}
-	if got := e.want(e.do("GET", "/api/letters/"+openID, me, nil), http.StatusOK); got.body["mood"] != "joy" || got.body["detailed_mood"] != "excitement" {
-		t.Errorf("mood not shown on the open letter: %s", got.raw)
+	if got := e.want(e.do("GET", "/api/letters/"+openID, me, nil), http.StatusOK); got.Body["mood"] != "joy" || got.Body["detailed_mood"] != "excitement" {
+		t.Errorf("mood not shown on the open letter: %s", got.Raw)
 	}
-	if r := e.want(e.do("GET", "/api/letters?category=future", me, nil), http.StatusOK); strings.Contains(r.raw, "joy") {
-		t.Errorf("sealed list item leaks the mood: %s", r.raw)
+	if r := e.want(e.do("GET", "/api/letters?category=future", me, nil), http.StatusOK); strings.Contains(r.Raw, "joy") {
+		t.Errorf("sealed list item leaks the mood: %s", r.Raw)
 	}
 
 	// Export: opened in full, sealed as the list shows it.
 	ex := e.want(e.do("GET", "/api/letters/export", me, nil), http.StatusOK)
-	if cd := ex.header.Get("Content-Disposition"); cd != `attachment; filename="letters-2026-03-10.json"` {
+	if cd := ex.Header.Get("Content-Disposition"); cd != `attachment; filename="letters-2026-03-10.json"` {
 		t.Errorf("Content-Disposition = %q", cd)
 	}
-	if strings.Contains(ex.raw, "SEALED-BODY") || !strings.Contains(ex.raw, "지금 열려 있어") || len(ex.body["letters"].([]any)) != 2 {
-		t.Errorf("export: %s", ex.raw)
+	if strings.Contains(ex.Raw, "SEALED-BODY") || !strings.Contains(ex.Raw, "지금 열려 있어") || len(ex.Body["letters"].([]any)) != 2 {
+		t.Errorf("export: %s", ex.Raw)
 	}
 
 	// Time passes: the sealed letter opens, with its image.
 	e.clk.Set(time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC))
 	opened := e.want(e.do("GET", "/api/letters/"+sealedID, me, nil), http.StatusOK)
-	images := opened.body["images"].([]any)
-	if opened.body["content"] != "SEALED-BODY 아직 읽으면 안 돼" || len(images) != 1 || images[0].(map[string]any)["url"] != "/api/images/"+img {
-		t.Errorf("opened letter: %s", opened.raw)
+	images := opened.Body["images"].([]any)
+	if opened.Body["content"] != "SEALED-BODY 아직 읽으면 안 돼" || len(images) != 1 || images[0].(map[string]any)["url"] != "/api/images/"+img {
+		t.Errorf("opened letter: %s", opened.Raw)
 	}
 
 	// Delete: 204, then 404.
@@ -304,30 +283,30 @@ func TestWriteFailures(t *testing.T) {
 
 	r := e.want(e.do("POST", "/api/letters", me, map[string]any{"title": " ", "content": "", "open_date": "2026-02-30", "open_time": "25:00",
 		"image_ids": []string{uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()}}), http.StatusBadRequest)
-	if errs, _ := r.body["errors"].(map[string]any); len(errs) != 5 {
-		t.Errorf("want all five field errors at once: %s", r.raw)
+	if errs, _ := r.Body["errors"].(map[string]any); len(errs) != 5 {
+		t.Errorf("want all five field errors at once: %s", r.Raw)
 	}
 	// 21:00 UTC on Mar 9 is 17:00 in New York: Mar 10 is still tomorrow there.
 	e.clk.Set(time.Date(2026, 3, 9, 21, 0, 0, 0, time.UTC))
-	if r := e.want(e.do("POST", "/api/letters", me, map[string]any{"title": "t", "content": "c", "open_date": "2026-03-09"}), http.StatusCreated); r.body["sealed"] != false {
-		t.Errorf("today 09:00 in New York at 17:00 should be open: %s", r.raw)
+	if r := e.want(e.do("POST", "/api/letters", me, map[string]any{"title": "t", "content": "c", "open_date": "2026-03-09"}), http.StatusCreated); r.Body["sealed"] != false {
+		t.Errorf("today 09:00 in New York at 17:00 should be open: %s", r.Raw)
 	}
 
 	// Images letter-storage refuses: 400 on image_ids, nothing stored.
 	refused := uuid.NewString()
 	e.side.rejected[refused] = true
 	r = e.want(e.do("POST", "/api/letters", me, map[string]any{"title": "t", "content": "c", "open_date": "2026-03-20", "image_ids": []string{refused}}), http.StatusBadRequest)
-	if errs, _ := r.body["errors"].(map[string]any); errs["image_ids"] == nil {
-		t.Errorf("refused image: %s", r.raw)
+	if errs, _ := r.Body["errors"].(map[string]any); errs["image_ids"] == nil {
+		t.Errorf("refused image: %s", r.Raw)
 	}
-	if items := e.want(e.do("GET", "/api/letters?category=future", me, nil), http.StatusOK).body["items"].([]any); len(items) != 0 {
+	if items := e.want(e.do("GET", "/api/letters?category=future", me, nil), http.StatusOK).Body["items"].([]any); len(items) != 0 {
 		t.Errorf("a letter with refused images was stored: %v", items)
 	}
 
 	// No profile at user-service: Asia/Seoul.
 	nobody := uuid.New()
-	if r := e.want(e.do("POST", "/api/letters", nobody, map[string]any{"title": "t", "content": "c", "open_date": "2026-03-12"}), http.StatusCreated); r.body["open_at"] != "2026-03-12T00:00:00Z" {
-		t.Errorf("default zone: %s", r.raw)
+	if r := e.want(e.do("POST", "/api/letters", nobody, map[string]any{"title": "t", "content": "c", "open_date": "2026-03-12"}), http.StatusCreated); r.Body["open_at"] != "2026-03-12T00:00:00Z" {
+		t.Errorf("default zone: %s", r.Raw)
 	}
 	// user-service down: 503, not a guess.
 	e.side.down = true
@@ -335,7 +314,7 @@ func TestWriteFailures(t *testing.T) {
 	e.want(e.do("GET", "/api/letters?category=today", me, nil), http.StatusServiceUnavailable)
 	e.want(e.do("GET", "/api/letters", me, nil), http.StatusOK) // no category: no zone needed
 
-	e.want(e.do("POST", "/api/letters", me, "not an object"), http.StatusBadRequest)
+	e.want(e.do("POST", "/api/letters", me, json.RawMessage(`"not an object"`)), http.StatusBadRequest)
 }
 
 func TestNothingWithoutKeys(t *testing.T) {
@@ -351,35 +330,11 @@ func TestNothingWithoutKeys(t *testing.T) {
 	e.want(e.do("GET", "/api/letters", uuid.Nil, nil), http.StatusUnauthorized)
 }
 
-// event posts a CloudEvent to the route declared for topic and returns
+// event delivers a CloudEvent on topic as the sidecar does and returns
 // the status the handler answered.
 func (e *env) event(topic string, data any) string {
 	e.t.Helper()
-	var route string
-	for _, s := range e.subs {
-		if s.Topic == topic {
-			route = s.Route
-		}
-	}
-	if route == "" {
-		e.t.Fatalf("no subscription to %s", topic)
-	}
-	b, _ := json.Marshal(data)
-	env, _ := json.Marshal(map[string]any{"id": uuid.NewString(), "topic": topic, "datacontenttype": "application/json", "data": json.RawMessage(b)})
-	req, _ := http.NewRequest(http.MethodPost, e.url+route, bytes.NewReader(env))
-	req.Header.Set("Content-Type", "application/cloudevents+json")
-	req.Header.Set(authn.AppTokenHeader, servicetest.AppToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct{ Status string }
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	if resp.StatusCode != http.StatusOK {
-		e.t.Fatalf("%s: HTTP %d", route, resp.StatusCode)
-	}
-	return out.Status
+	return e.srv.Publish(e.t, topic, "", data)
 }
 
 func TestSubscriptions(t *testing.T) {
@@ -409,7 +364,7 @@ func TestSubscriptions(t *testing.T) {
 	if got := e.event("user.deleted", map[string]any{"user_id": me.String()}); got != "SUCCESS" {
 		t.Fatalf("user.deleted: %s", got)
 	}
-	if items := e.want(e.do("GET", "/api/letters", me, nil), http.StatusOK).body["items"].([]any); len(items) != 0 {
+	if items := e.want(e.do("GET", "/api/letters", me, nil), http.StatusOK).Body["items"].([]any); len(items) != 0 {
 		t.Errorf("letters left after user.deleted: %v", items)
 	}
 }
@@ -417,18 +372,11 @@ func TestSubscriptions(t *testing.T) {
 // internal calls path as the named app's sidecar would.
 func (e *env) internal(path, app string) response {
 	e.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, e.url+path, nil)
-	req.Header.Set(authn.AppTokenHeader, servicetest.AppToken)
+	header := map[string]string{authn.AppTokenHeader: servicetest.AppToken}
 	if app != "" {
-		req.Header.Set(authn.CallerAppHeader, app)
+		header[authn.CallerAppHeader] = app
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+	return e.srv.Do(e.t, http.MethodGet, path, nil, header)
 }
 
 func TestInternalRoutesForEmotions(t *testing.T) {
@@ -437,12 +385,12 @@ func TestInternalRoutesForEmotions(t *testing.T) {
 	// A sealed letter: its text still reaches emotion-ml (the statistics
 	// count it), and nobody else.
 	r := e.want(e.do("POST", "/api/letters", me, map[string]any{"title": "먼 훗날", "content": "그때의 나는 행복할까", "open_date": "2030-01-01"}), http.StatusCreated)
-	id := r.body["id"].(string)
+	id := r.Body["id"].(string)
 
 	text := "/internal/letters/" + id + "/text"
 	for _, app := range []string{"", "gateway", "emotion-store-service", "scheduler-service"} {
-		if got := e.internal(text, app); got.status != http.StatusForbidden {
-			t.Errorf("text for %q: %d, want 403", app, got.status)
+		if got := e.internal(text, app); got.Status != http.StatusForbidden {
+			t.Errorf("text for %q: %d, want 403", app, got.Status)
 		}
 	}
 	got := e.internal(text, "emotion-ml-service")
@@ -450,29 +398,29 @@ func TestInternalRoutesForEmotions(t *testing.T) {
 		Title, Content string
 		WrittenAt      time.Time `json:"written_at"`
 	}
-	if err := json.Unmarshal([]byte(got.raw), &body); got.status != http.StatusOK || err != nil ||
+	if err := json.Unmarshal([]byte(got.Raw), &body); got.Status != http.StatusOK || err != nil ||
 		body.Title != "먼 훗날" || body.Content != "그때의 나는 행복할까" || !body.WrittenAt.Equal(t0) {
-		t.Errorf("text: %d %s", got.status, got.raw)
+		t.Errorf("text: %d %s", got.Status, got.Raw)
 	}
-	if got := e.internal("/internal/letters/"+uuid.NewString()+"/text", "emotion-ml-service"); got.status != http.StatusNotFound ||
-		!strings.Contains(got.raw, "letter-not-found") {
-		t.Errorf("a letter that is gone: %d %s, want 404 letter-not-found", got.status, got.raw)
+	if got := e.internal("/internal/letters/"+uuid.NewString()+"/text", "emotion-ml-service"); got.Status != http.StatusNotFound ||
+		!strings.Contains(got.Raw, "letter-not-found") {
+		t.Errorf("a letter that is gone: %d %s, want 404 letter-not-found", got.Status, got.Raw)
 	}
 
 	list := "/internal/users/" + me.String() + "/letters"
-	if got := e.internal(list, "emotion-ml-service"); got.status != http.StatusForbidden {
-		t.Errorf("letters for emotion-ml: %d, want 403", got.status)
+	if got := e.internal(list, "emotion-ml-service"); got.Status != http.StatusForbidden {
+		t.Errorf("letters for emotion-ml: %d, want 403", got.Status)
 	}
 	got = e.internal(list, "emotion-store-service")
 	var written []struct {
 		LetterID  string    `json:"letter_id"`
 		WrittenAt time.Time `json:"written_at"`
 	}
-	if err := json.Unmarshal([]byte(got.raw), &written); got.status != http.StatusOK || err != nil ||
+	if err := json.Unmarshal([]byte(got.Raw), &written); got.Status != http.StatusOK || err != nil ||
 		len(written) != 1 || written[0].LetterID != id || !written[0].WrittenAt.Equal(t0) {
-		t.Errorf("letters: %d %s", got.status, got.raw)
+		t.Errorf("letters: %d %s", got.Status, got.Raw)
 	}
-	if got := e.internal("/internal/users/"+uuid.NewString()+"/letters", "emotion-store-service"); got.status != http.StatusOK || got.raw != "[]" {
-		t.Errorf("a user without letters: %d %s, want []", got.status, got.raw)
+	if got := e.internal("/internal/users/"+uuid.NewString()+"/letters", "emotion-store-service"); got.Status != http.StatusOK || got.Raw != "[]" {
+		t.Errorf("a user without letters: %d %s, want []", got.Status, got.Raw)
 	}
 }
