@@ -38,6 +38,10 @@ func Routes(d service.Deps, o Options) error {
 	if err != nil {
 		return err
 	}
+	scheme, err := edge.Scheme(o.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
 	limiter := edge.NewRateLimiter(o.AuthRatePerMinute, o.AuthRateBurst, d.Clock.Now)
 	// /api/<area>/… → the owning service, by Dapr service invocation,
 	// after the edge checks, in this order: a known area (else 404),
@@ -50,6 +54,7 @@ func Routes(d service.Deps, o Options) error {
 		edge.RequireToken(d.Auth),
 		func(c *gin.Context) {
 			ctx := proxy.WithClientIP(c.Request.Context(), c.ClientIP())
+			ctx = proxy.WithScheme(ctx, scheme(c.Request))
 			api.ServeHTTP(c.Writer, c.Request.WithContext(ctx))
 		})
 

@@ -51,6 +51,9 @@ func New(sidecar string, transport http.RoundTripper, log *slog.Logger) (http.Ha
 			if ip, ok := r.In.Context().Value(clientIPKey{}).(string); ok && ip != "" {
 				r.Out.Header.Set("X-Forwarded-For", ip)
 			}
+			if scheme, ok := r.In.Context().Value(schemeKey{}).(string); ok && scheme != "" {
+				r.Out.Header.Set("X-Forwarded-Proto", scheme)
+			}
 		},
 		Transport:      transport,
 		ModifyResponse: translateDaprErrors,
@@ -90,6 +93,15 @@ type clientIPKey struct{}
 // services (auth's throttling) see the real client.
 func WithClientIP(ctx context.Context, ip string) context.Context {
 	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+type schemeKey struct{}
+
+// WithScheme records how the client reached the edge (edge.Scheme); the
+// proxy forwards it as X-Forwarded-Proto, with the host as
+// X-Forwarded-Host, so auth-service knows the site's own origin.
+func WithScheme(ctx context.Context, scheme string) context.Context {
+	return context.WithValue(ctx, schemeKey{}, scheme)
 }
 
 // KnownArea answers 404 for anything the proxy would not route, before

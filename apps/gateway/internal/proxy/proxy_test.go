@@ -181,3 +181,18 @@ func TestForwardsTheEdgeClientAddressNotTheCallersClaim(t *testing.T) {
 		t.Errorf("X-Forwarded-For = %q, want the edge's 203.0.113.9", got)
 	}
 }
+
+func TestForwardsTheEdgeSchemeAndHost(t *testing.T) {
+	sc := newSidecar(t, http.StatusOK, "application/json", `{}`)
+	req := httptest.NewRequest(http.MethodPost, "http://letters.example/api/auth/refresh", strings.NewReader("{}"))
+	req.Header.Set("X-Forwarded-Proto", "http") // what the ingress said, already judged by the edge
+	req.Header.Set("X-Forwarded-Host", "evil.example")
+	req = req.WithContext(proxy.WithScheme(req.Context(), "https"))
+	newProxy(t, sc.URL).ServeHTTP(httptest.NewRecorder(), req)
+	if got := sc.got.Header.Get("X-Forwarded-Proto"); got != "https" {
+		t.Errorf("X-Forwarded-Proto = %q, want the edge's https", got)
+	}
+	if got := sc.got.Header.Get("X-Forwarded-Host"); got != "letters.example" {
+		t.Errorf("X-Forwarded-Host = %q, want the host the client asked", got)
+	}
+}
