@@ -72,9 +72,11 @@ function header() {
     text: getLang() === "ko" ? "English" : "한국어",
     onclick: onToggleLang,
   });
+  // The language switch is not navigation: it sits beside the menu, and
+  // names the other language in that language.
   top.replaceChildren(
     h("a", { class: "brand", href: "/", "data-testid": "brand", text: t("app.name") }),
-    h("nav", { class: "nav", "aria-label": t("nav.label") }, ...items, toggle),
+    h("div", { class: "top-right" }, h("nav", { class: "nav", "aria-label": t("nav.label") }, ...items), toggle),
   );
   document.getElementById("skip-link").textContent = t("nav.skip");
   document.getElementById("foot").textContent = t("app.footer");

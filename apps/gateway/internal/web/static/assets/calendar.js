@@ -37,7 +37,20 @@ export function calendar({ onDelete }) {
   prev.addEventListener("click", () => move(-1));
   next.addEventListener("click", () => move(1));
 
+  // reload fetches the month shown. The calendar is marked busy meanwhile,
+  // so a change made on the page is not read off a stale month.
+  let seq = 0; // only the latest reload draws (months can be clicked fast)
   async function reload() {
+    const mine = ++seq;
+    node.setAttribute("aria-busy", "true");
+    try {
+      await fetchMonth(mine);
+    } finally {
+      if (mine === seq) node.setAttribute("aria-busy", "false");
+    }
+  }
+
+  async function fetchMonth(mine) {
     const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
     const from = iso(year, month, 1);
     const to = iso(year, month, last);
@@ -45,13 +58,14 @@ export function calendar({ onDelete }) {
     node.dataset.month = `${year}-${pad(month)}`;
     try {
       const res = await api("GET", `/api/calendar?from=${from}&to=${to}`);
+      if (mine !== seq) return;
       byDate = new Map();
       for (const o of res.occurrences || []) {
         if (!byDate.has(o.date)) byDate.set(o.date, []);
         byDate.get(o.date).push(o);
       }
     } catch (err) {
-      body.replaceChildren(failed(err));
+      if (mine === seq) body.replaceChildren(failed(err));
       return;
     }
     draw(last);

@@ -14,9 +14,11 @@ export function routinesPage() {
   async function reloadAll() {
     await Promise.all([routines.reload(), dates.reload()]);
   }
+  // After a change the lists and the calendar reload together: the
+  // calendar is busy from the first moment, never showing the old month
+  // beside the new list.
   async function changed() {
-    await reloadAll();
-    cal.reload();
+    await Promise.all([reloadAll(), cal.reload()]);
   }
 
   async function removeOccurrence(o) {

@@ -80,7 +80,10 @@ export function settingsPage(ctx) {
   tzForm.addEventListener("submit", (e) => {
     e.preventDefault();
     if (!tzSelect.value) return;
-    save(tzForm, tzSubmit, tzDone, { timezone: tzSelect.value }, () => ctx.rerender());
+    save(tzForm, tzSubmit, tzDone, { timezone: tzSelect.value }, () => {
+      ctx.adoptProfile(); // every date on every page now follows the new zone
+      ctx.rerender();
+    });
   });
 
   // Language.
