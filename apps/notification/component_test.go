@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/service"
@@ -22,10 +21,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/notification/internal/notify"
 )
 
-const (
-	appToken = servicetest.AppToken
-	letterID = "7d7c1e0a-2b3c-4d5e-8f90-a1b2c3d4e5f6"
-)
+const letterID = "7d7c1e0a-2b3c-4d5e-8f90-a1b2c3d4e5f6"
 
 // sender stands in for the smtp binding (the lead's end-to-end suite
 // proves the real one).
@@ -76,7 +72,7 @@ func contactJSON(userID, email, locale string, letterOpened bool) string {
 
 type app struct {
 	t    *testing.T
-	url  string
+	srv  *servicetest.Server
 	iss  *authntest.Issuer
 	mail *sender
 }
@@ -92,44 +88,24 @@ func start(t *testing.T, contacts map[string]string) *app {
 	s := spec(cfg, mail)
 	s.Keys = iss
 	srv := servicetest.Start(t, s, fakeUsers(contacts))
-	return &app{t: t, url: srv.URL, iss: iss, mail: mail}
+	return &app{t: t, srv: srv, iss: iss, mail: mail}
 }
 
 func (a *app) do(method, path, body string, header map[string]string) (int, []byte) {
 	a.t.Helper()
-	req, err := http.NewRequest(method, a.url+path, strings.NewReader(body))
-	if err != nil {
-		a.t.Fatal(err)
+	var b any
+	if body != "" {
+		b = body
 	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	r := a.srv.Do(a.t, method, path, b, header)
+	return r.Status, []byte(r.Raw)
 }
 
 // publish delivers data on topic the way daprd does and returns the
 // subscriber's answer.
-func (a *app) publish(route, topic, data string) string {
+func (a *app) publish(topic, data string) string {
 	a.t.Helper()
-	ce := fmt.Sprintf(`{"id":%q,"source":"scheduler-service","type":"com.dapr.event.sent","specversion":"1.0","topic":%q,"pubsubname":"pubsub","datacontenttype":"application/json","data":%s}`,
-		uuid.NewString(), topic, data)
-	status, body := a.do(http.MethodPost, route, ce, map[string]string{
-		"Content-Type": "application/cloudevents+json", authn.AppTokenHeader: appToken,
-	})
-	if status != http.StatusOK {
-		a.t.Fatalf("POST %s = %d: %s", route, status, body)
-	}
-	var ans struct{ Status string }
-	if err := json.Unmarshal(body, &ans); err != nil {
-		a.t.Fatal(err)
-	}
-	return ans.Status
+	return a.srv.Publish(a.t, topic, "", json.RawMessage(data))
 }
 
 type history struct {
@@ -186,7 +162,7 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 	}
 
 	for i := range 2 { // RabbitMQ redelivers
-		if got := a.publish(routeRequested, "notification.requested", event); got != "SUCCESS" {
+		if got := a.publish("notification.requested", event); got != "SUCCESS" {
 			t.Fatalf("delivery %d: %s, want SUCCESS", i+1, got)
 		}
 	}
@@ -206,7 +182,7 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 	// The scheduler's shape: the letter id only in the key "kind:source:occurrence".
 	schedulerShape := `{"id":"letter_opened:` + letterID + `:2027-01-01T00:00:00Z","user_id":"` + minji + `","kind":"letter_opened",
 		"data":{"title":"내년의 나에게","open_at":"2027-01-01T00:00:00Z"}}`
-	if got := a.publish(routeRequested, "notification.requested", schedulerShape); got != "SUCCESS" {
+	if got := a.publish("notification.requested", schedulerShape); got != "SUCCESS" {
 		t.Fatalf("scheduler-shaped event: %s", got)
 	}
 	if mails := a.mail.sent(); len(mails) != 2 || !strings.Contains(mails[1].HTML, "https://letters.example/letters/"+letterID) {
@@ -215,12 +191,12 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 
 	// Preference off: recorded, not sent.
 	routine := `{"id":"routine:r1:2026-03-01","user_id":"` + quiet + `","kind":"letter_opened","data":{"letter_id":"` + letterID + `","title":"hi"}}`
-	if got := a.publish(routeRequested, "notification.requested", routine); got != "SUCCESS" {
+	if got := a.publish("notification.requested", routine); got != "SUCCESS" {
 		t.Fatalf("preference off: %s", got)
 	}
 	// A user who is gone: recorded, not sent.
 	gone := `{"id":"special:s1:2026","user_id":"` + other + `","kind":"special_date","data":{"special_date_id":"s1","name":"생일"}}`
-	if got := a.publish(routeRequested, "notification.requested", gone); got != "SUCCESS" {
+	if got := a.publish("notification.requested", gone); got != "SUCCESS" {
 		t.Fatalf("user gone: %s", got)
 	}
 	if n := len(a.mail.sent()); n != 2 {
@@ -229,7 +205,7 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 
 	// Poison: dropped, never retried.
 	for _, bad := range []string{`{"id":"x","user_id":"not-a-uuid","kind":"letter_opened","data":{}}`, `{"id":"x","user_id":"` + minji + `","kind":"party","data":{}}`, `"nonsense"`} {
-		if got := a.publish(routeRequested, "notification.requested", bad); got != "DROP" {
+		if got := a.publish("notification.requested", bad); got != "DROP" {
 			t.Errorf("bad payload %s: %s, want DROP", bad, got)
 		}
 	}
@@ -259,7 +235,7 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 
 	// Account deletion forgets the history, idempotently.
 	for range 2 {
-		if got := a.publish(routeDeleted, "user.deleted", `{"user_id":"`+minji+`"}`); got != "SUCCESS" {
+		if got := a.publish("user.deleted", `{"user_id":"`+minji+`"}`); got != "SUCCESS" {
 			t.Fatalf("user.deleted: %s", got)
 		}
 	}
@@ -269,7 +245,7 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 	if h := a.history(quiet, ""); len(h.Items) != 1 {
 		t.Errorf("another user's history was purged: %+v", h)
 	}
-	if got := a.publish(routeDeleted, "user.deleted", `{"user_id":"nope"}`); got != "DROP" {
+	if got := a.publish("user.deleted", `{"user_id":"nope"}`); got != "DROP" {
 		t.Errorf("bad user.deleted: %s, want DROP", got)
 	}
 }
