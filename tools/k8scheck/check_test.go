@@ -76,6 +76,8 @@ func TestEachRuleFails(t *testing.T) {
 		{"literal-secret", "literal-secret", "DB_PASSWORD"},
 		{"backup", "backup", "pg_dump"},
 		{"app-token", "app-token", "no dapr.io/app-token-secret"},
+		{"api-token", "app-token", "container app: DAPR_API_TOKEN must come from Secret dapr-api-token"},
+		{"topic-scopes", "scope", "metadata protectedTopics differs from components/"},
 		{"no-secrets", "no-secrets", "Secret"},
 	}
 	for _, tc := range cases {
@@ -149,6 +151,9 @@ func TestRepoFacts(t *testing.T) {
 	}
 	if got := strings.Join(letter.secrets, ","); !strings.Contains(got, "letter-previous-key") {
 		t.Errorf("letter secrets = %s, want letter-previous-key among them", got)
+	}
+	if got := strings.Join(r.apps["emotion-ml"].secrets, ","); got != "openai-api-key" {
+		t.Errorf("emotion-ml secrets = %q, want openai-api-key (read with a literal name)", got)
 	}
 	if v, ok := r.apps["notification"].env["PUBLIC_BASE_URL"]; !ok || !strings.Contains(v.def, "127.0.0.1") {
 		t.Errorf("notification PUBLIC_BASE_URL = %+v, %v", v, ok)

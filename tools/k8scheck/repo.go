@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,7 +30,13 @@ type repo struct {
 	runEnv map[string]map[string]string
 	// localComponents are the names of the Dapr components in components/.
 	localComponents []string
+	// localPolicy holds, per local component, the metadata that decides who may
+	// do what (topic scopes), which a cluster must keep the same.
+	localPolicy map[string]map[string]string
 }
+
+// policyMetadata are the component metadata names that grant or deny access.
+var policyMetadata = []string{"protectedTopics", "publishingScopes", "subscriptionScopes", "allowedTopics"}
 
 // runFile is the part of dapr.yaml the cross-checks need.
 type runFile struct {
@@ -66,17 +73,19 @@ func loadRunEnv(path string) (map[string]map[string]string, error) {
 	return out, nil
 }
 
-// loadComponentNames returns the names of the Components in dir's YAML files.
-func loadComponentNames(dir string) ([]string, error) {
+// loadComponents returns the names of the Components in dir's YAML files and
+// their policy metadata.
+func loadComponents(dir string) ([]string, map[string]map[string]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var names []string
+	policy := map[string]map[string]string{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, doc := range strings.Split(string(b), "\n---") {
 			var head struct {
@@ -84,17 +93,32 @@ func loadComponentNames(dir string) ([]string, error) {
 				Metadata struct {
 					Name string `json:"name"`
 				} `json:"metadata"`
+				Spec struct {
+					Metadata []struct {
+						Name  string `json:"name"`
+						Value string `json:"value"`
+					} `json:"metadata"`
+				} `json:"spec"`
 			}
 			if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
+				return nil, nil, fmt.Errorf("%s: %w", f, err)
 			}
-			if head.Kind == "Component" {
-				names = append(names, head.Metadata.Name)
+			if head.Kind != "Component" {
+				continue
+			}
+			names = append(names, head.Metadata.Name)
+			for _, md := range head.Spec.Metadata {
+				if slices.Contains(policyMetadata, md.Name) {
+					if policy[head.Metadata.Name] == nil {
+						policy[head.Metadata.Name] = map[string]string{}
+					}
+					policy[head.Metadata.Name][md.Name] = md.Value
+				}
 			}
 		}
 	}
 	sort.Strings(names)
-	return names, nil
+	return names, policy, nil
 }
 
 type appFacts struct {
@@ -102,7 +126,7 @@ type appFacts struct {
 	// with its default.
 	env map[string]envVar
 	// secrets: the names the app reads from the Dapr secret store (its
-	// `Secret... = "name"` constants).
+	// `Secret... = "name"` constants and `Secret(ctx, "name")` calls).
 	secrets []string
 }
 
@@ -114,7 +138,7 @@ type envVar struct {
 var (
 	structTagRe = regexp.MustCompile("`[^`]*\\benv:\"[^`]*`")
 	getenvRe    = regexp.MustCompile(`Getenv\("([A-Z0-9_]+)"\)`)
-	secretRe    = regexp.MustCompile(`\bSecret\w*\s*=\s*"([a-z0-9-]+)"`)
+	secretRe    = regexp.MustCompile(`\bSecret\w*\s*=\s*"([a-z0-9-]+)"|Secret\(ctx, "([a-z0-9-]+)"\)`)
 	createRe    = regexp.MustCompile(`create secret (?:generic|tls) ([a-z0-9-]+)`)
 	hostRe      = regexp.MustCompile(`(?:@|host=|svc/)([a-z0-9-]+)`)
 	helmSetRe   = regexp.MustCompile(`--set (dapr_sidecar_injector\.\w+)=(true|false)`)
@@ -162,7 +186,7 @@ func loadRepo(root string) (*repo, error) {
 	if r.runEnv, err = loadRunEnv(filepath.Join(root, "dapr.yaml")); err != nil {
 		return nil, err
 	}
-	if r.localComponents, err = loadComponentNames(filepath.Join(root, "components")); err != nil {
+	if r.localComponents, r.localPolicy, err = loadComponents(filepath.Join(root, "components")); err != nil {
 		return nil, err
 	}
 	sets := map[string]string{}
@@ -246,9 +270,10 @@ func scanGo(dir string, a *appFacts) (string, error) {
 			}
 		}
 		for _, m := range secretRe.FindAllStringSubmatch(src, -1) {
-			if !seen[m[1]] {
-				seen[m[1]] = true
-				a.secrets = append(a.secrets, m[1])
+			name := m[1] + m[2]
+			if !seen[name] {
+				seen[name] = true
+				a.secrets = append(a.secrets, name)
 			}
 		}
 		return nil

@@ -434,6 +434,19 @@ func (c *checker) localComponents() {
 	have := map[string]bool{}
 	for _, comp := range objectsOf[*componentsapi.Component](c) {
 		have[comp.Name] = true
+		// Who may publish or subscribe is the same locally and in the cluster.
+		got := map[string]string{}
+		for _, md := range comp.Spec.Metadata {
+			if slices.Contains(policyMetadata, md.Name) {
+				got[md.Name] = md.Value.String()
+			}
+		}
+		want := c.repo.localPolicy[comp.Name]
+		for _, k := range policyMetadata {
+			if got[k] != want[k] {
+				c.add("scope", stringer("Component/"+comp.Name), "metadata %s differs from components/ (%q here, %q locally)", k, got[k], want[k])
+			}
+		}
 	}
 	for _, name := range c.repo.localComponents {
 		if !have[name] {
@@ -935,29 +948,38 @@ type stringer string
 
 func (s stringer) String() string { return string(s) }
 
-// appToken: daprd and its app share the app API token: the annotation
-// dapr.io/app-token-secret, and APP_API_TOKEN in every container from that
-// Secret's key "token" (the key Dapr's injector reads).
+// appToken: daprd and its app share two tokens, each from a Secret's key
+// "token" (the key Dapr's injector reads): the app API token (annotation
+// dapr.io/app-token-secret, APP_API_TOKEN in every container) and the Dapr API
+// token (dapr.io/api-token-secret, DAPR_API_TOKEN in the app container).
 func (c *checker) appToken() {
 	for _, p := range c.pods {
 		if !p.isDapr() {
 			continue
 		}
-		name := p.tmpl.Annotations["dapr.io/app-token-secret"]
-		if name == "" {
-			c.add("app-token", p, "no dapr.io/app-token-secret annotation")
-			continue
-		}
-		for _, ct := range p.tmpl.Spec.Containers {
-			ok := false
-			for _, e := range ct.Env {
-				if e.Name == "APP_API_TOKEN" && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil &&
-					e.ValueFrom.SecretKeyRef.Name == name && e.ValueFrom.SecretKeyRef.Key == "token" {
-					ok = true
-				}
+		for _, tok := range []struct{ annotation, env string }{
+			{"dapr.io/app-token-secret", "APP_API_TOKEN"},
+			{"dapr.io/api-token-secret", "DAPR_API_TOKEN"},
+		} {
+			name := p.tmpl.Annotations[tok.annotation]
+			if name == "" {
+				c.add("app-token", p, "no %s annotation", tok.annotation)
+				continue
 			}
-			if !ok {
-				c.add("app-token", p, "container %s: APP_API_TOKEN must come from Secret %s key token", ct.Name, name)
+			for _, ct := range p.tmpl.Spec.Containers {
+				if tok.env == "DAPR_API_TOKEN" && ct.Name != "app" {
+					continue
+				}
+				ok := false
+				for _, e := range ct.Env {
+					if e.Name == tok.env && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil &&
+						e.ValueFrom.SecretKeyRef.Name == name && e.ValueFrom.SecretKeyRef.Key == "token" {
+						ok = true
+					}
+				}
+				if !ok {
+					c.add("app-token", p, "container %s: %s must come from Secret %s key token", ct.Name, tok.env, name)
+				}
 			}
 		}
 	}
