@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"crypto/ed25519"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -53,7 +50,7 @@ func keyring(current token.Key) *token.Keyring {
 
 type harness struct {
 	t     *testing.T
-	url   string
+	srv   *servicetest.Server
 	pool  *pgxpool.Pool
 	clock *clock.Fake
 	keys  *token.Keyring
@@ -73,7 +70,7 @@ func newHarness(t *testing.T, keys *token.Keyring) *harness {
 	s := spec(cfg, keys)
 	s.Clock = fake
 	srv := servicetest.Start(t, s, nil)
-	return &harness{t: t, url: srv.URL, pool: srv.DB, clock: fake, keys: keys}
+	return &harness{t: t, srv: srv, pool: srv.DB, clock: fake, keys: keys}
 }
 
 type response struct {
@@ -84,35 +81,21 @@ type response struct {
 
 func (h *harness) do(method, path, bearer string, body any, headers ...string) response {
 	h.t.Helper()
-	var r io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, h.url+path, r)
-	req.Header.Set("Content-Type", "application/json")
+	header := map[string]string{"Content-Type": "application/json"}
 	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
+		header["Authorization"] = "Bearer " + bearer
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		header[headers[i]] = headers[i+1]
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
+	r := h.srv.Do(h.t, method, path, body, header)
+	if r.Raw != "" && r.Body == nil {
+		h.t.Fatalf("%s %s: body %q is not a JSON object", method, path, r.Raw)
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := response{status: resp.StatusCode, header: resp.Header}
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &out.body); err != nil {
-			h.t.Fatalf("%s %s: body %q is not a JSON object", method, path, raw)
-		}
+	if r.Status >= 400 && r.Header.Get("Content-Type") != problem.ContentType {
+		h.t.Fatalf("%s %s: error %d is not problem+json", method, path, r.Status)
 	}
-	if resp.StatusCode >= 400 && resp.Header.Get("Content-Type") != problem.ContentType {
-		h.t.Fatalf("%s %s: error %d is not problem+json", method, path, resp.StatusCode)
-	}
-	return out
+	return response{status: r.Status, header: r.Header, body: r.Body}
 }
 
 func (h *harness) expect(r response, status int, what string) response {
