@@ -176,7 +176,7 @@ func TestEmotionsOfEveryLetter(t *testing.T) {
 		t.Error("the probe overheard no letter or emotion event: the check above proves nothing")
 	}
 	for _, db := range []string{"ltm_letter", "ltm_emotion_ml", "ltm_emotion_store", "ltm_scheduler", "ltm_notification"} {
-		dump, err := exec.Command("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--data-only", sys.w.id+"_"+db).CombinedOutput()
+		dump, err := exec.Command("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--data-only", sys.W.ID+"_"+db).CombinedOutput()
 		if err != nil {
 			t.Fatalf("pg_dump %s: %v: %s", db, err, dump)
 		}
@@ -190,14 +190,14 @@ func TestEmotionsOfEveryLetter(t *testing.T) {
 	eventually(t, 30*time.Second, "the account's results purged", func() error {
 		var n int
 		out, err := exec.Command("psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-			"SELECT count(*) FROM analyses WHERE user_id = '"+w.ID+"'", sys.w.id+"_ltm_emotion_ml").CombinedOutput()
+			"SELECT count(*) FROM analyses WHERE user_id = '"+w.ID+"'", sys.W.ID+"_ltm_emotion_ml").CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("psql: %v: %s", err, out)
 		}
 		if _, err := fmt.Sscan(string(out), &n); err != nil || n != 0 {
 			return fmt.Errorf("%s analyses left in emotion-ml", strings.TrimSpace(string(out)))
 		}
-		dump, err := exec.Command("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--data-only", sys.w.id+"_ltm_emotion_store").CombinedOutput()
+		dump, err := exec.Command("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--data-only", sys.W.ID+"_ltm_emotion_store").CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("pg_dump: %v", err)
 		}

@@ -185,7 +185,7 @@ func TestBadTokensAreRefused(t *testing.T) {
 	a := signup(t)
 	good := mustLogin(t, a.Username, a.Password).AccessToken
 
-	path := filepath.Join(sys.w.data, "secrets.json")
+	path := filepath.Join(sys.W.Data, "secrets.json")
 	kid, err := secretsfile.Get(path, "jwt-signing-kid")
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestInternalRoutesOnlyThroughDapr(t *testing.T) {
 	r := call(t, http.MethodGet, sys.gatewayURL(t)+path, nil)
 	expect(t, r, http.StatusNotFound, "internal path through the gateway")
 
-	app, _ := sys.launch.App("user-service")
+	app, _ := sys.Launch.App("user-service")
 	direct := fmt.Sprintf("http://127.0.0.1:%d%s", app.AppPort, path)
 	expect(t, call(t, http.MethodGet, direct, nil), http.StatusUnauthorized, "direct call without the app token")
 	expect(t, call(t, http.MethodGet, direct, nil, "dapr-api-token", "guess"), http.StatusUnauthorized, "direct call with a wrong token")

@@ -151,7 +151,7 @@ func imagesAreOpenedByTheirLetter(t *testing.T, stored func(userID, imageID stri
 
 func TestLetterOpenNowWithItsImage(t *testing.T) {
 	imagesAreOpenedByTheirLetter(t, func(userID, imageID string) bool {
-		_, err := os.Stat(filepath.Join(sys.w.data, "images", "users", userID, imageID))
+		_, err := os.Stat(filepath.Join(sys.W.Data, "images", "users", userID, imageID))
 		return err == nil
 	})
 }
@@ -162,7 +162,7 @@ func TestLetterImagesOnGCS(t *testing.T) {
 	switchImages(t, "images-gcs")
 	t.Cleanup(func() { switchImages(t, "images") })
 	imagesAreOpenedByTheirLetter(t, func(userID, imageID string) bool {
-		_, err := sys.gcs.GetObject(gcsBucket, "users/"+userID+"/"+imageID)
+		_, err := sys.GCS.GetObject(gcsBucket, "users/"+userID+"/"+imageID)
 		return err == nil
 	})
 }
@@ -171,10 +171,10 @@ func switchImages(t *testing.T, binding string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := sys.launch.StopApp(ctx, "letter-storage-service"); err != nil {
+	if err := sys.Launch.StopApp(ctx, "letter-storage-service"); err != nil {
 		t.Fatalf("stop letter-storage-service: %v", err)
 	}
-	if err := sys.launch.StartAppWith(ctx, "letter-storage-service", map[string]string{"IMAGES_BINDING": binding}); err != nil {
+	if err := sys.Launch.StartAppWith(ctx, "letter-storage-service", map[string]string{"IMAGES_BINDING": binding}); err != nil {
 		t.Fatalf("start letter-storage-service on %s: %v", binding, err)
 	}
 }
@@ -213,7 +213,7 @@ func TestSealedUntilItsOpenTime(t *testing.T) {
 	expect(t, other.call(t, http.MethodDelete, "/api/letters/"+letterID, nil), http.StatusNotFound, "deleting another user's letter")
 
 	// At rest, the letter's text is nowhere in its database.
-	dump, err := exec.Command("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--data-only", sys.w.id+"_ltm_letter").CombinedOutput()
+	dump, err := exec.Command("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--data-only", sys.W.ID+"_ltm_letter").CombinedOutput()
 	if err != nil {
 		t.Fatalf("pg_dump: %v: %s", err, dump)
 	}

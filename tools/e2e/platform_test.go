@@ -86,7 +86,7 @@ func TestPubSubSurvivesSubscriberDown(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := sys.launch.StopApp(ctx, probeID); err != nil {
+	if err := sys.Launch.StopApp(ctx, probeID); err != nil {
 		t.Fatalf("stop subscriber: %v", err)
 	}
 	second := "down-" + randomHex(4)
@@ -94,7 +94,7 @@ func TestPubSubSurvivesSubscriberDown(t *testing.T) {
 	if n := sys.probe.deliveries(second); n != 0 {
 		t.Fatalf("delivered %d times while the subscriber was down", n)
 	}
-	if err := sys.launch.StartApp(ctx, probeID); err != nil {
+	if err := sys.Launch.StartApp(ctx, probeID); err != nil {
 		t.Fatalf("start subscriber: %v", err)
 	}
 	eventually(t, 60*time.Second, "delivery after the subscriber came back", delivered(second))
@@ -139,10 +139,10 @@ func TestImagesBinding(t *testing.T) {
 		stored        func(key string) ([]byte, error)
 	}{
 		{"localstorage", "images", func(key string) ([]byte, error) {
-			return os.ReadFile(filepath.Join(sys.w.data, "images", key))
+			return os.ReadFile(filepath.Join(sys.W.Data, "images", key))
 		}},
 		{"gcp.bucket", "images-gcs", func(key string) ([]byte, error) {
-			obj, err := sys.gcs.GetObject(gcsBucket, key)
+			obj, err := sys.GCS.GetObject(gcsBucket, key)
 			return obj.Content, err
 		}},
 	}
@@ -188,7 +188,7 @@ func TestMailThroughSMTPBinding(t *testing.T) {
 	})
 	expectOK(t, r, "send mail")
 	eventually(t, 30*time.Second, "mail at the SMTP server", func() error {
-		for _, m := range sys.smtp.Messages() {
+		for _, m := range sys.SMTP.Messages() {
 			if strings.Contains(m.MsgRequest(), subject) {
 				rcpt := fmt.Sprint(m.RcpttoRequestResponse())
 				if !strings.Contains(rcpt, "writer@example.com") {

@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-
-	"github.com/lettertomyself/ltm/tools/internal/runfile"
 )
 
 // probe is a test app served from this process, beside a real daprd of its
@@ -86,30 +84,3 @@ func (p *probe) heard() []string {
 }
 
 func (p *probe) close() { _ = p.srv.Close() }
-
-// app is the probe's entry in the run file: no command (the app is this
-// process), its own sidecar on fresh ports.
-func (p *probe) app(w *world) (runfile.App, error) {
-	var ports [3]int
-	for i := range ports {
-		var err error
-		if ports[i], err = freePort(); err != nil {
-			return runfile.App{}, err
-		}
-	}
-	return runfile.App{
-		ID:                  probeID,
-		Dir:                 w.data,
-		AppPort:             p.port,
-		AppProtocol:         "http",
-		DaprHTTPPort:        ports[0],
-		DaprGRPCPort:        ports[1],
-		MetricsPort:         ports[2],
-		ResourcesPaths:      []string{w.comps},
-		ConfigFile:          w.config,
-		APIListenAddresses:  "127.0.0.1",
-		LogLevel:            "info",
-		DaprdLogDestination: runfile.LogToFile,
-		AppLogDestination:   runfile.LogToFile,
-	}, nil
-}

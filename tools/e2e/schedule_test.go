@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lettertomyself/ltm/tools/internal/world"
 )
 
 // mailsTo counts the mails the SMTP server accepted for address.
 func mailsTo(address string) int {
 	n := 0
-	for _, m := range sys.smtp.Messages() {
+	for _, m := range sys.SMTP.Messages() {
 		if strings.Contains(strings.ToLower(fmt.Sprint(m.RcpttoRequestResponse())), strings.ToLower("<"+address+">")) {
 			n++
 		}
@@ -121,16 +123,16 @@ func TestMailAfterSMTPOutage(t *testing.T) {
 	due := nextMinute(20 * time.Second)
 	w.write(t, "늦게라도", "better late", due)
 
-	port := sys.smtp.PortNumber()
-	if err := sys.smtp.Stop(); err != nil {
+	port := sys.SMTP.PortNumber()
+	if err := sys.SMTP.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(due.Add(15 * time.Second))
-	srv, err := startSMTPOn(port)
+	srv, err := world.StartSMTP(port)
 	if err != nil {
 		t.Fatalf("restart the SMTP server: %v", err)
 	}
-	sys.smtp = srv
+	sys.SMTP = srv
 	eventually(t, 3*time.Minute, "the mail after the outage", func() error {
 		if n := mailsTo(w.Email); n != 1 {
 			return fmt.Errorf("%d mails", n)

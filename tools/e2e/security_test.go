@@ -78,7 +78,7 @@ func TestSecretsAreScopedPerApp(t *testing.T) {
 // else may drift between them.
 func TestConfigurationsDifferOnlyInSecrets(t *testing.T) {
 	read := func(name string) map[string]any {
-		docs, err := readDocs(filepath.Join(sys.w.repo, "components", name))
+		docs, err := readDocs(filepath.Join(sys.W.Repo, "components", name))
 		if err != nil || len(docs) != 1 {
 			t.Fatalf("%s: %d documents, %v", name, len(docs), err)
 		}
@@ -88,7 +88,7 @@ func TestConfigurationsDifferOnlyInSecrets(t *testing.T) {
 		return d
 	}
 	want := read("config.yaml")
-	own, err := filepath.Glob(filepath.Join(sys.w.repo, "components", "config-*.yaml"))
+	own, err := filepath.Glob(filepath.Join(sys.W.Repo, "components", "config-*.yaml"))
 	if err != nil || len(own) == 0 {
 		t.Fatalf("no per-app Configuration: %v", err)
 	}
@@ -164,7 +164,7 @@ func TestNothingListensBeyondLoopback(t *testing.T) {
 		t.Skip("this machine has no address but loopback")
 	}
 	for _, id := range append([]string{"gateway"}, services...) {
-		a, ok := sys.launch.App(id)
+		a, ok := sys.Launch.App(id)
 		if !ok {
 			t.Fatalf("no app %s", id)
 		}

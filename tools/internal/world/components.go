@@ -1,6 +1,4 @@
-//go:build e2e
-
-package e2e
+package world
 
 import (
 	"bytes"
@@ -16,32 +14,32 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// patches say how this world differs from a developer's machine. Everything
+// Patches say how this world differs from a developer's machine. Everything
 // else in components/ is used exactly as committed.
-type patches struct {
-	smtpPort int
-	// scopes adds test apps (the probe, a second scheduler) to the scopes
+type Patches struct {
+	SMTPPort int
+	// Scopes adds test apps (the probe, a second scheduler) to the scopes
 	// of the named components.
-	scopes map[string][]string
-	// publish and subscribe grant test apps topics on the pubsub
+	Scopes map[string][]string
+	// Publish and Subscribe grant test apps topics on the pubsub
 	// component (its publishingScopes / subscriptionScopes): app → topics.
-	publish, subscribe map[string][]string
-	cronEvery          string // faster sweeps, so the tests are quick
+	Publish, Subscribe map[string][]string
+	CronEvery          string // faster sweeps, so the tests are quick
 }
 
-// writeComponents copies components/*.yaml (and the gcp.bucket variant from
-// components/gcs, renamed images-gcs) into w.comps with the patches applied.
-func (w *world) writeComponents(p patches) error {
-	files, err := filepath.Glob(filepath.Join(w.repo, "components", "*.yaml"))
+// WriteComponents copies components/*.yaml (and the gcp.bucket variant from
+// components/gcs, renamed images-gcs) into w.Comps with the patches applied.
+func (w *World) WriteComponents(p Patches) error {
+	files, err := filepath.Glob(filepath.Join(w.Repo, "components", "*.yaml"))
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
 		return errors.New("no components found")
 	}
-	files = append(files, filepath.Join(w.repo, "components", "gcs", "images.yaml"))
+	files = append(files, filepath.Join(w.Repo, "components", "gcs", "images.yaml"))
 	for _, path := range files {
-		docs, err := readDocs(path)
+		docs, err := ReadDocs(path)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -52,16 +50,16 @@ func (w *world) writeComponents(p patches) error {
 		if filepath.Base(filepath.Dir(path)) == "gcs" {
 			name = "images-gcs.yaml"
 		}
-		if err := writeDocs(filepath.Join(w.comps, name), docs); err != nil {
+		if err := writeDocs(filepath.Join(w.Comps, name), docs); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (w *world) patch(doc map[string]any, p patches, gcsVariant bool) {
+func (w *World) patch(doc map[string]any, p Patches, gcsVariant bool) {
 	replaceStrings(doc, func(s string) string {
-		return strings.ReplaceAll(s, "../../.data", w.data)
+		return strings.ReplaceAll(s, "../../.data", w.Data)
 	})
 	if doc["kind"] != "Component" {
 		return
@@ -74,14 +72,14 @@ func (w *world) patch(doc map[string]any, p patches, gcsVariant bool) {
 	switch name {
 	case "mail":
 		setMeta(doc, "host", "127.0.0.1")
-		setMeta(doc, "port", fmt.Sprint(p.smtpPort))
+		setMeta(doc, "port", fmt.Sprint(p.SMTPPort))
 	case "scheduler-sweep":
-		setMeta(doc, "schedule", p.cronEvery)
+		setMeta(doc, "schedule", p.CronEvery)
 	case "pubsub":
-		grantTopics(doc, "publishingScopes", p.publish)
-		grantTopics(doc, "subscriptionScopes", p.subscribe)
+		grantTopics(doc, "publishingScopes", p.Publish)
+		grantTopics(doc, "subscriptionScopes", p.Subscribe)
 	}
-	if extra := p.scopes[name]; len(extra) > 0 {
+	if extra := p.Scopes[name]; len(extra) > 0 {
 		scopes, _ := doc["scopes"].([]any)
 		for _, id := range extra {
 			scopes = append(scopes, id)
@@ -144,7 +142,8 @@ func replaceStrings(v any, f func(string) string) {
 	}
 }
 
-func readDocs(path string) ([]map[string]any, error) {
+// ReadDocs reads every YAML document of a file.
+func ReadDocs(path string) ([]map[string]any, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

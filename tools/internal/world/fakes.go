@@ -1,6 +1,4 @@
-//go:build e2e
-
-package e2e
+package world
 
 import (
 	"fmt"
@@ -12,10 +10,9 @@ import (
 // The edge of the world: a mail provider and Google Cloud Storage. Both are
 // in-process servers speaking the real protocols (SMTP; the GCS JSON API).
 
-func startSMTP() (*smtpmock.Server, error) { return startSMTPOn(0) }
-
-// startSMTPOn starts the server on port (0: any free port).
-func startSMTPOn(port int) (*smtpmock.Server, error) {
+// StartSMTP starts a mail server on port (0: any free port) that keeps
+// every message it accepts.
+func StartSMTP(port int) (*smtpmock.Server, error) {
 	srv := smtpmock.New(smtpmock.ConfigurationAttr{
 		HostAddress:              "127.0.0.1",
 		PortNumber:               port,
@@ -28,10 +25,11 @@ func startSMTPOn(port int) (*smtpmock.Server, error) {
 	return srv, nil
 }
 
-// gcsBucket is the bucket the gcp.bucket component names.
-const gcsBucket = "ltm-images"
+// GCSBucket is the bucket the gcp.bucket component names.
+const GCSBucket = "ltm-images"
 
-func startGCS(port int) (*fakestorage.Server, error) {
+// StartGCS starts a GCS JSON API on port with GCSBucket in it.
+func StartGCS(port int) (*fakestorage.Server, error) {
 	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{
 		Scheme:     "http",
 		Host:       "127.0.0.1",
@@ -41,6 +39,6 @@ func startGCS(port int) (*fakestorage.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fake gcs: %w", err)
 	}
-	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: gcsBucket})
+	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: GCSBucket})
 	return srv, nil
 }

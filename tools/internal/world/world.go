@@ -1,6 +1,9 @@
-//go:build e2e
-
-package e2e
+// Package world builds isolated runs of the whole system: prefixed
+// databases, a RabbitMQ vhost, a data directory, secrets, a patched copy of
+// components/ and shifted ports, so a developer's `make run` can keep running
+// beside them. The e2e suite and the system benchmark (tools/bench) boot
+// through it.
+package world
 
 import (
 	"context"
@@ -21,18 +24,20 @@ import (
 	"github.com/lettertomyself/ltm/tools/internal/secretsfile"
 )
 
-// world is one isolated run: its own databases (prefixed), RabbitMQ vhost,
-// data directory, secrets, copy of the components and ports, so a
-// developer's `make run` can keep running beside the tests.
-type world struct {
-	repo      string
-	id        string
-	data      string
-	comps     string
-	config    string
-	vhost     string
-	appToken  string // what each sidecar sends its app as dapr-api-token
-	daprToken string // what each app sends its sidecar as dapr-api-token
+// World is one isolated run: its own databases (prefixed), RabbitMQ vhost,
+// data directory, secrets, copy of the components and ports.
+type World struct {
+	Repo string
+	// ID prefixes the databases and names the vhost.
+	ID string
+	// Data is the run's data directory (logs/, images/, secrets.json).
+	Data string
+	// Comps is the patched copy of components/; Config its config.yaml.
+	Comps     string
+	Config    string
+	Vhost     string
+	AppToken  string // what each sidecar sends its app as dapr-api-token
+	DaprToken string // what each app sends its sidecar as dapr-api-token
 	adminURL  string
 	databases []dbsetup.Target
 	cleanups  []func()
@@ -41,20 +46,21 @@ type world struct {
 // portOffset moves every port of dapr.yaml away from a running dev system.
 const portOffset = 1000
 
-func newWorld(repo string) (*world, error) {
-	w := &world{repo: repo, id: "e2e_" + randomHex(4)}
+// New makes the run's data directory; prefix starts its id ("e2e", "bench").
+func New(repo, prefix string) (*World, error) {
+	w := &World{Repo: repo, ID: prefix + "_" + RandomHex(4)}
 	w.adminURL = os.Getenv("PG_ADMIN_URL")
 	if w.adminURL == "" {
 		w.adminURL = dbsetup.DefaultAdminURL
 	}
 	var err error
-	if w.data, err = os.MkdirTemp("", "ltm-"+w.id+"-"); err != nil {
+	if w.Data, err = os.MkdirTemp("", "ltm-"+w.ID+"-"); err != nil {
 		return nil, err
 	}
-	w.cleanups = append(w.cleanups, func() { os.RemoveAll(w.data) })
-	w.comps = filepath.Join(w.data, "components")
-	w.config = filepath.Join(w.comps, "config.yaml")
-	for _, d := range []string{w.comps, filepath.Join(w.data, "images")} {
+	w.cleanups = append(w.cleanups, func() { os.RemoveAll(w.Data) })
+	w.Comps = filepath.Join(w.Data, "components")
+	w.Config = filepath.Join(w.Comps, "config.yaml")
+	for _, d := range []string{w.Comps, filepath.Join(w.Data, "images")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, err
 		}
@@ -62,16 +68,16 @@ func newWorld(repo string) (*world, error) {
 	return w, nil
 }
 
-// close undoes everything, newest first.
-func (w *world) close() {
+// Close undoes everything, newest first.
+func (w *World) Close() {
 	for i := len(w.cleanups) - 1; i >= 0; i-- {
 		w.cleanups[i]()
 	}
 }
 
-// runFile loads the real dapr.yaml and points it at this world.
-func (w *world) runFile() (*runfile.File, error) {
-	f, err := runfile.Load(w.repo)
+// RunFile loads the real dapr.yaml and points it at this world.
+func (w *World) RunFile() (*runfile.File, error) {
+	f, err := runfile.Load(w.Repo)
 	if err != nil {
 		return nil, err
 	}
@@ -80,10 +86,10 @@ func (w *world) runFile() (*runfile.File, error) {
 	}
 	for i := range f.Apps {
 		a := &f.Apps[i]
-		a.ResourcesPaths = []string{w.comps}
+		a.ResourcesPaths = []string{w.Comps}
 		// The patched copy of the app's own Configuration (config.yaml or
 		// config-<app>.yaml, which scopes its secrets).
-		a.ConfigFile = filepath.Join(w.comps, filepath.Base(a.ConfigFile))
+		a.ConfigFile = filepath.Join(w.Comps, filepath.Base(a.ConfigFile))
 		a.DaprdLogDestination = runfile.LogToFile
 		a.AppLogDestination = runfile.LogToFile
 		if raw, ok := a.Env["DATABASE_URL"]; ok {
@@ -95,17 +101,17 @@ func (w *world) runFile() (*runfile.File, error) {
 	return f, nil
 }
 
-func (w *world) prefixDatabase(raw string) (string, error) {
+func (w *World) prefixDatabase(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", err
 	}
-	u.Path = "/" + w.id + "_" + strings.TrimPrefix(u.Path, "/")
+	u.Path = "/" + w.ID + "_" + strings.TrimPrefix(u.Path, "/")
 	return u.String(), nil
 }
 
-// createDatabases makes one database per app (same roles as in dev).
-func (w *world) createDatabases(ctx context.Context, f *runfile.File) error {
+// CreateDatabases makes one database per app (same roles as in dev).
+func (w *World) CreateDatabases(ctx context.Context, f *runfile.File) error {
 	targets, err := dbsetup.FromRunFile(f)
 	if err != nil {
 		return err
@@ -118,38 +124,38 @@ func (w *world) createDatabases(ctx context.Context, f *runfile.File) error {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := dbsetup.Drop(ctx, w.adminURL, w.databases, false); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: drop databases:", err)
+			fmt.Fprintln(os.Stderr, "world: drop databases:", err)
 		}
 	})
 	return nil
 }
 
-// createVhost gives this run a RabbitMQ vhost of its own, so its queues
+// CreateVhost gives this run a RabbitMQ vhost of its own, so its queues
 // never compete with a running dev system for messages.
-func (w *world) createVhost() error {
-	w.vhost = w.id
+func (w *World) CreateVhost() error {
+	w.Vhost = w.ID
 	for _, args := range [][]string{
-		{"add_vhost", w.vhost},
-		{"set_permissions", "-p", w.vhost, "guest", ".*", ".*", ".*"},
+		{"add_vhost", w.Vhost},
+		{"set_permissions", "-p", w.Vhost, "guest", ".*", ".*", ".*"},
 	} {
 		if out, err := exec.Command("rabbitmqctl", append([]string{"-q"}, args...)...).CombinedOutput(); err != nil {
 			return fmt.Errorf("rabbitmqctl %s: %v: %s (is RabbitMQ running locally? `make services`)", args[0], err, out)
 		}
 	}
 	w.cleanups = append(w.cleanups, func() {
-		_ = exec.Command("rabbitmqctl", "-q", "delete_vhost", w.vhost).Run()
+		_ = exec.Command("rabbitmqctl", "-q", "delete_vhost", w.Vhost).Run()
 	})
 	return nil
 }
 
-// writeSecrets writes this world's secrets file: connection strings of its
+// WriteSecrets writes this world's secrets file: connection strings of its
 // own, everything else generated as `make run` would.
-func (w *world) writeSecrets() error {
-	path := filepath.Join(w.data, "secrets.json")
+func (w *World) WriteSecrets() error {
+	path := filepath.Join(w.Data, "secrets.json")
 	own := map[string]string{
-		"rabbitmq-url":       "amqp://guest:guest@127.0.0.1:5672/" + url.PathEscape(w.vhost),
-		"emotion-state-pg":   "host=127.0.0.1 port=5432 user=ltm_emotion_store dbname=" + w.id + "_ltm_emotion_store sslmode=disable",
-		"recommend-state-pg": "host=127.0.0.1 port=5432 user=ltm_recommend dbname=" + w.id + "_ltm_recommend sslmode=disable",
+		"rabbitmq-url":       "amqp://guest:guest@127.0.0.1:5672/" + url.PathEscape(w.Vhost),
+		"emotion-state-pg":   "host=127.0.0.1 port=5432 user=ltm_emotion_store dbname=" + w.ID + "_ltm_emotion_store sslmode=disable",
+		"recommend-state-pg": "host=127.0.0.1 port=5432 user=ltm_recommend dbname=" + w.ID + "_ltm_recommend sslmode=disable",
 	}
 	b, err := json.Marshal(own)
 	if err != nil {
@@ -161,14 +167,15 @@ func (w *world) writeSecrets() error {
 	if _, err = secretsfile.Ensure(path, secretsfile.Keys, rand.Reader); err != nil {
 		return err
 	}
-	if w.appToken, err = secretsfile.Get(path, "app-api-token"); err != nil {
+	if w.AppToken, err = secretsfile.Get(path, "app-api-token"); err != nil {
 		return err
 	}
-	w.daprToken, err = secretsfile.Get(path, "dapr-api-token")
+	w.DaprToken, err = secretsfile.Get(path, "dapr-api-token")
 	return err
 }
 
-func freePort() (int, error) {
+// FreePort is a loopback port nobody listens on right now.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -177,7 +184,8 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func randomHex(n int) string {
+// RandomHex is n random bytes in hex: names no other run uses.
+func RandomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
