@@ -61,6 +61,7 @@ func TestEachRuleFails(t *testing.T) {
 		{"network-policy", "network-policy", "no default-deny"},
 		{"pdb", "disruption", "no PodDisruptionBudget"},
 		{"prestop", "disruption", "no preStop"},
+		{"spread", "disruption", "does not select the pod itself"},
 		{"grace", "disruption", "do not fit in terminationGracePeriodSeconds 20"},
 		{"service-account-shared", "service-account", `shares ServiceAccount "auth"`},
 		{"automount", "service-account", "mounts an API token"},

@@ -538,6 +538,19 @@ func (c *checker) disruption() {
 		if p.replicas > 1 && len(p.tmpl.Spec.TopologySpreadConstraints) == 0 {
 			c.add("disruption", p, "%d replicas without topologySpreadConstraints", p.replicas)
 		}
+		for _, tsc := range p.tmpl.Spec.TopologySpreadConstraints {
+			sel, err := metav1.LabelSelectorAsSelector(tsc.LabelSelector)
+			if tsc.LabelSelector == nil || err != nil || !sel.Matches(labels.Set(p.tmpl.Labels)) {
+				c.add("disruption", p, "a topology spread constraint's labelSelector does not select the pod itself")
+				continue
+			}
+			// The API server refuses a key in both (pod validation).
+			for _, k := range tsc.MatchLabelKeys {
+				if _, ok := tsc.LabelSelector.MatchLabels[k]; ok || slices.ContainsFunc(tsc.LabelSelector.MatchExpressions, func(e metav1.LabelSelectorRequirement) bool { return e.Key == k }) {
+					c.add("disruption", p, "topology spread key %s is in both matchLabelKeys and labelSelector", k)
+				}
+			}
+		}
 		ct := appContainer(p)
 		if ct == nil {
 			continue
