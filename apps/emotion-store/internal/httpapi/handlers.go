@@ -126,8 +126,11 @@ func (h *handlers) recentMood(c *gin.Context) {
 func (h *handlers) fail(c *gin.Context, err error) {
 	var status *daprx.StatusError
 	switch {
-	case errors.Is(err, emotion.ErrJobNotFound), errors.Is(err, emotion.ErrUserGone):
+	case errors.Is(err, emotion.ErrJobNotFound):
 		httpx.Abort(c, problem.Typed(http.StatusNotFound, "reanalysis-not-found", "No such re-analysis.", "There is no re-analysis with this id for you."))
+	case errors.Is(err, emotion.ErrUserGone):
+		// A token outliving its account deletion.
+		httpx.Abort(c, problem.New(http.StatusNotFound, "This account has been deleted."))
 	case errors.Is(err, daprx.ErrNotReady), errors.As(err, &status):
 		// A service we depend on is unavailable; the request can be
 		// repeated as is.
