@@ -71,7 +71,7 @@ func (s *Store) ScheduleLetter(ctx context.Context, ev delivery.Ref, it work.Ite
 		_, err := tx.Exec(ctx, `INSERT INTO due_work (kind, source_id, user_id, state, due_at, occurrence, data, updated_at)
 			VALUES ($1, $2, $3, 'pending', $4, $5, $6, '-infinity')
 			ON CONFLICT (kind, source_id) DO NOTHING`,
-			it.Kind, it.SourceID, it.UserID, it.DueAt, it.Occurrence, it.Data)
+			it.Kind(), it.SourceID(), it.UserID(), it.DueAt(), it.Occurrence(), it.Data())
 		if err != nil {
 			return fmt.Errorf("schedule letter: %w", err)
 		}
@@ -79,15 +79,15 @@ func (s *Store) ScheduleLetter(ctx context.Context, ev delivery.Ref, it work.Ite
 	})
 }
 
-// UpsertRecurring records a routine or special date as of it.Version. An
+// UpsertRecurring records a routine or special date as of it.Version(). An
 // event older than the row's version changes nothing. When the schedule is
 // unchanged, a pending row keeps its due occurrence: a title edit must not
 // drop an occurrence that is due but not yet swept.
 func (s *Store) UpsertRecurring(ctx context.Context, ev delivery.Ref, it work.Item) (bool, error) {
-	if it.Schedule == nil {
-		return false, fmt.Errorf("upsert %s %s: no schedule", it.Kind, it.SourceID)
+	if it.Schedule() == nil {
+		return false, fmt.Errorf("upsert %s %s: no schedule", it.Kind(), it.SourceID())
 	}
-	sc := it.Schedule
+	sc := it.Schedule()
 	return s.apply(ctx, ev, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, strings.ReplaceAll(`INSERT INTO due_work AS w
 			(kind, source_id, user_id, state, due_at, occurrence,
@@ -102,11 +102,11 @@ func (s *Store) UpsertRecurring(ctx context.Context, ev delivery.Ref, it work.It
 				date = EXCLUDED.date, time_of_day = EXCLUDED.time_of_day, timezone = EXCLUDED.timezone,
 				data = EXCLUDED.data, updated_at = EXCLUDED.updated_at
 			WHERE w.updated_at < EXCLUDED.updated_at`, "w.same", keepDue),
-			it.Kind, it.SourceID, it.UserID, it.State, it.DueAt, it.Occurrence,
+			it.Kind(), it.SourceID(), it.UserID(), it.State(), it.DueAt(), it.Occurrence(),
 			sc.Repeat(), weekdayArg(*sc), dayArg(*sc), dateArg(*sc), sc.Clock(), sc.Location().String(),
-			it.Data, it.Version)
+			it.Data(), it.Version())
 		if err != nil {
-			return fmt.Errorf("upsert %s: %w", it.Kind, err)
+			return fmt.Errorf("upsert %s: %w", it.Kind(), err)
 		}
 		return nil
 	})
@@ -199,21 +199,21 @@ func (s *Store) handle(ctx context.Context, tx pgx.Tx, it work.Item, out work.Ou
 	if out.Skipped {
 		b.Skipped++
 		s.log.WarnContext(ctx, "occurrence older than the catch-up window; skipped",
-			"kind", it.Kind, "source_id", it.SourceID, "occurrence", it.Occurrence, "due_at", it.DueAt)
+			"kind", it.Kind(), "source_id", it.SourceID(), "occurrence", it.Occurrence(), "due_at", it.DueAt())
 	}
 	if out.Next == nil {
 		return setState(ctx, tx, it, work.Done)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE due_work SET due_at = $3, occurrence = $4 WHERE kind = $1 AND source_id = $2`,
-		it.Kind, it.SourceID, out.Next.At, out.Next.Key); err != nil {
-		return fmt.Errorf("advance %s %s: %w", it.Kind, it.SourceID, err)
+		it.Kind(), it.SourceID(), out.Next.At, out.Next.Key); err != nil {
+		return fmt.Errorf("advance %s %s: %w", it.Kind(), it.SourceID(), err)
 	}
 	return nil
 }
 
 func setState(ctx context.Context, tx pgx.Tx, it work.Item, st work.State) error {
-	if _, err := tx.Exec(ctx, `UPDATE due_work SET state = $3 WHERE kind = $1 AND source_id = $2`, it.Kind, it.SourceID, st); err != nil {
-		return fmt.Errorf("mark %s %s %s: %w", it.Kind, it.SourceID, st, err)
+	if _, err := tx.Exec(ctx, `UPDATE due_work SET state = $3 WHERE kind = $1 AND source_id = $2`, it.Kind(), it.SourceID(), st); err != nil {
+		return fmt.Errorf("mark %s %s %s: %w", it.Kind(), it.SourceID(), st, err)
 	}
 	return nil
 }
@@ -264,24 +264,27 @@ type row struct {
 
 func scanItem(r pgx.CollectableRow) (row, error) {
 	var (
-		it                     work.Item
+		kind                   work.Kind
+		sourceID, userID       uuid.UUID
+		state                  work.State
+		dueAt                  time.Time
+		occurrence             string
+		data                   map[string]any
 		repeat, date, hhmm, tz *string
 		weekday, day           *int16
 	)
-	if err := r.Scan(&it.Kind, &it.SourceID, &it.UserID, &it.State, &it.DueAt, &it.Occurrence,
-		&repeat, &weekday, &day, &date, &hhmm, &tz, &it.Data); err != nil {
+	if err := r.Scan(&kind, &sourceID, &userID, &state, &dueAt, &occurrence,
+		&repeat, &weekday, &day, &date, &hhmm, &tz, &data); err != nil {
 		return row{}, err
 	}
-	it.DueAt = it.DueAt.UTC()
-	if repeat == nil || it.Kind == work.LetterOpened {
-		return row{item: it}, nil
+	if repeat == nil || kind == work.LetterOpened {
+		return row{item: work.Restore(kind, sourceID, userID, state, dueAt, occurrence, nil, data)}, nil
 	}
 	sc, err := buildSchedule(schedule.Repeat(*repeat), weekday, day, date, hhmm, tz)
 	if err != nil {
-		return row{item: it, err: err}, nil
+		return row{item: work.Restore(kind, sourceID, userID, state, dueAt, occurrence, nil, data), err: err}, nil
 	}
-	it.Schedule = &sc
-	return row{item: it}, nil
+	return row{item: work.Restore(kind, sourceID, userID, state, dueAt, occurrence, &sc, data)}, nil
 }
 
 func buildSchedule(repeat schedule.Repeat, weekday, day *int16, date, hhmm, tz *string) (schedule.Schedule, error) {

@@ -207,8 +207,8 @@ func TestSweepAdvancesRecurringRows(t *testing.T) {
 	created := time.Date(2027, time.January, 15, 0, 0, 0, 0, time.UTC)
 	addRoutine(t, s, id, user, sc, "month end", created, created)
 	it := get(t, s, work.RoutineReminder, id)
-	if want := time.Date(2027, 1, 31, 1, 0, 0, 0, time.UTC); !it.DueAt.Equal(want) || it.Occurrence != "2027-01-31" {
-		t.Fatalf("first due %v %s, want %v 2027-01-31", it.DueAt, it.Occurrence, want)
+	if want := time.Date(2027, 1, 31, 1, 0, 0, 0, time.UTC); !it.DueAt().Equal(want) || it.Occurrence() != "2027-01-31" {
+		t.Fatalf("first due %v %s, want %v 2027-01-31", it.DueAt(), it.Occurrence(), want)
 	}
 
 	steps := []struct {
@@ -228,8 +228,8 @@ func TestSweepAdvancesRecurringRows(t *testing.T) {
 			t.Errorf("at %v: %d requests, want %d", st.now, n, st.wantSent)
 		}
 		it := get(t, s, work.RoutineReminder, id)
-		if it.Occurrence != st.wantNext || !it.DueAt.Equal(st.wantDueAt) || it.State != work.Pending {
-			t.Errorf("at %v: next %s %v %s, want %s %v pending", st.now, it.Occurrence, it.DueAt, it.State, st.wantNext, st.wantDueAt)
+		if it.Occurrence() != st.wantNext || !it.DueAt().Equal(st.wantDueAt) || it.State() != work.Pending {
+			t.Errorf("at %v: next %s %v %s, want %s %v pending", st.now, it.Occurrence(), it.DueAt(), it.State(), st.wantNext, st.wantDueAt)
 		}
 	}
 	reqs := requests(t, pool)
@@ -264,7 +264,7 @@ func TestLetterIsSentOnceAndMarkedDone(t *testing.T) {
 	if _, hasContent := r.Data["content"]; hasContent {
 		t.Error("request carries content")
 	}
-	if st := get(t, s, work.LetterOpened, id).State; st != work.Done {
+	if st := get(t, s, work.LetterOpened, id).State(); st != work.Done {
 		t.Errorf("state %s, want done", st)
 	}
 	// A republished letter.created (new event id) does not schedule it again.
@@ -316,11 +316,11 @@ func TestCatchUp(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("requests %v, want exactly %v", got, want)
 	}
-	if it := get(t, s, work.RoutineReminder, stale); it.Occurrence != "2026-12-14" {
-		t.Errorf("stale routine moved to %s, want 2026-12-14", it.Occurrence)
+	if it := get(t, s, work.RoutineReminder, stale); it.Occurrence() != "2026-12-14" {
+		t.Errorf("stale routine moved to %s, want 2026-12-14", it.Occurrence())
 	}
-	if it := get(t, s, work.RoutineReminder, weeksBehind); it.Occurrence != "2026-12-08" {
-		t.Errorf("routine weeks behind moved to %s, want 2026-12-08", it.Occurrence)
+	if it := get(t, s, work.RoutineReminder, weeksBehind); it.Occurrence() != "2026-12-08" {
+		t.Errorf("routine weeks behind moved to %s, want 2026-12-08", it.Occurrence())
 	}
 	st, err := sw.Status(ctx)
 	if err != nil {
@@ -342,8 +342,8 @@ func TestCatchUpSendsTheOccurrenceInsideTheWindowAfterSkipping(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].ID != work.RequestID(work.RoutineReminder, id, "2026-12-07") || reqs[0].Data["date"] != "2026-12-07" {
 		t.Fatalf("requests = %+v, want only this week's", reqs)
 	}
-	if it := get(t, s, work.RoutineReminder, id); it.Occurrence != "2026-12-14" {
-		t.Errorf("next %s, want 2026-12-14", it.Occurrence)
+	if it := get(t, s, work.RoutineReminder, id); it.Occurrence() != "2026-12-14" {
+		t.Errorf("next %s, want 2026-12-14", it.Occurrence())
 	}
 }
 
@@ -356,20 +356,20 @@ func TestOutOfOrderUpserts(t *testing.T) {
 	addRoutine(t, s, id, user, weeklyAt(t, time.Wednesday, "10:00"), "v2", v2, now)
 	addRoutine(t, s, id, user, weeklyAt(t, time.Friday, "10:00"), "v1", v1, now) // late, older
 	it := get(t, s, work.RoutineReminder, id)
-	if it.Occurrence != "2026-12-09" || it.Data["title"] != "v2" {
-		t.Fatalf("after an older upsert: %s %v, want v2 on Wednesday 2026-12-09", it.Occurrence, it.Data["title"])
+	if it.Occurrence() != "2026-12-09" || it.Data()["title"] != "v2" {
+		t.Fatalf("after an older upsert: %s %v, want v2 on Wednesday 2026-12-09", it.Occurrence(), it.Data()["title"])
 	}
 	addRoutine(t, s, id, user, weeklyAt(t, time.Thursday, "10:00"), "v3", v3, now)
-	if it := get(t, s, work.RoutineReminder, id); it.Occurrence != "2026-12-10" || it.Data["title"] != "v3" {
-		t.Errorf("after a newer upsert: %s %v, want v3 on Thursday 2026-12-10", it.Occurrence, it.Data["title"])
+	if it := get(t, s, work.RoutineReminder, id); it.Occurrence() != "2026-12-10" || it.Data()["title"] != "v3" {
+		t.Errorf("after a newer upsert: %s %v, want v3 on Thursday 2026-12-10", it.Occurrence(), it.Data()["title"])
 	}
 	// A delete wins over any upsert, however late and whatever its version.
 	if _, err := s.Cancel(ctx, ev(), work.RoutineReminder, id, user, now); err != nil {
 		t.Fatal(err)
 	}
 	addRoutine(t, s, id, user, weeklyAt(t, time.Thursday, "10:00"), "v4", t0.Add(time.Hour), now)
-	if it := get(t, s, work.RoutineReminder, id); it.State != work.Cancelled {
-		t.Errorf("state %s after upsert following delete, want cancelled", it.State)
+	if it := get(t, s, work.RoutineReminder, id); it.State() != work.Cancelled {
+		t.Errorf("state %s after upsert following delete, want cancelled", it.State())
 	}
 }
 
@@ -387,8 +387,8 @@ func TestUpsertKeepsADueOccurrenceWhenTheScheduleIsUnchanged(t *testing.T) {
 	}
 	// A schedule change recomputes from now.
 	addRoutine(t, s, id, user, weeklyAt(t, time.Monday, "08:00"), "new time", t0.Add(time.Minute), t0.Add(time.Minute))
-	if it := get(t, s, work.RoutineReminder, id); it.Occurrence != "2026-12-14" || !it.DueAt.Equal(t0.Add(7*24*time.Hour-time.Hour)) {
-		t.Errorf("after a time change: %s %v", it.Occurrence, it.DueAt)
+	if it := get(t, s, work.RoutineReminder, id); it.Occurrence() != "2026-12-14" || !it.DueAt().Equal(t0.Add(7*24*time.Hour-time.Hour)) {
+		t.Errorf("after a time change: %s %v", it.Occurrence(), it.DueAt())
 	}
 }
 
@@ -413,7 +413,7 @@ func TestLetterDeletedCancels(t *testing.T) {
 		t.Errorf("%d requests for deleted letters", n)
 	}
 	for _, l := range []uuid.UUID{id, early} {
-		if st := get(t, s, work.LetterOpened, l).State; st != work.Cancelled {
+		if st := get(t, s, work.LetterOpened, l).State(); st != work.Cancelled {
 			t.Errorf("letter %s state %s, want cancelled", l, st)
 		}
 	}
@@ -475,8 +475,8 @@ func TestOneOffSpecialDate(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].Kind != work.SpecialDate || reqs[0].Data["name"] != "xmas" || reqs[0].ID != "special_date:"+id.String()+":2026-12-25" {
 		t.Fatalf("requests = %+v", reqs)
 	}
-	if got := get(t, s, work.SpecialDate, id); got.State != work.Done {
-		t.Errorf("state %s, want done", got.State)
+	if got := get(t, s, work.SpecialDate, id); got.State() != work.Done {
+		t.Errorf("state %s, want done", got.State())
 	}
 }
 

@@ -40,24 +40,43 @@ const TopicNotificationRequested = "notification.requested"
 // ErrInvalid marks an event that cannot become work.
 var ErrInvalid = errors.New("invalid work")
 
-// Item is one row of due work.
+// Item is one row of due work. Build one with NewLetter or NewRecurring,
+// or Restore it from storage; it never changes after.
 type Item struct {
-	Kind     Kind
-	SourceID uuid.UUID
-	UserID   uuid.UUID
-	// DueAt is the instant of Occurrence, in UTC.
-	DueAt time.Time
-	// Occurrence names the occurrence due: a letter's open instant (RFC
+	kind     Kind
+	sourceID uuid.UUID
+	userID   uuid.UUID
+	// dueAt is the instant of occurrence, in UTC.
+	dueAt time.Time
+	// occurrence names the occurrence due: a letter's open instant (RFC
 	// 3339), a routine's or special date's local date (YYYY-MM-DD).
-	Occurrence string
-	State      State
-	// Schedule is nil for letters, which happen once.
-	Schedule *schedule.Schedule
-	// Data is what the mail needs: never a letter's content.
-	Data map[string]any
-	// Version orders updates: the source's updated_at.
-	Version time.Time
+	occurrence string
+	state      State
+	// schedule is nil for letters, which happen once.
+	schedule *schedule.Schedule
+	// data is what the mail needs: never a letter's content.
+	data map[string]any
+	// version orders updates: the source's updated_at.
+	version time.Time
 }
+
+// Restore rebuilds an item read from storage (sched nil for a letter).
+func Restore(kind Kind, sourceID, userID uuid.UUID, state State, dueAt time.Time, occurrence string,
+	sched *schedule.Schedule, data map[string]any) Item {
+	return Item{kind: kind, sourceID: sourceID, userID: userID, state: state, dueAt: dueAt.UTC(),
+		occurrence: occurrence, schedule: sched, data: data}
+}
+
+// The item's parts.
+func (it Item) Kind() Kind                   { return it.kind }
+func (it Item) SourceID() uuid.UUID          { return it.sourceID }
+func (it Item) UserID() uuid.UUID            { return it.userID }
+func (it Item) DueAt() time.Time             { return it.dueAt }
+func (it Item) Occurrence() string           { return it.occurrence }
+func (it Item) State() State                 { return it.state }
+func (it Item) Schedule() *schedule.Schedule { return it.schedule }
+func (it Item) Data() map[string]any         { return it.data }
+func (it Item) Version() time.Time           { return it.version }
 
 // NewLetter is the "your letter is open" work for a letter.
 // The mail names the letter by the day it was written (its title is letter
@@ -69,21 +88,21 @@ func NewLetter(letterID, userID uuid.UUID, openAt, writtenAt time.Time) (Item, e
 	openAt = openAt.UTC()
 	occ := openAt.Format(time.RFC3339)
 	return Item{
-		Kind: LetterOpened, SourceID: letterID, UserID: userID,
-		DueAt: openAt, Occurrence: occ, State: Pending,
-		Data: map[string]any{"written_at": writtenAt.UTC().Format(time.RFC3339), "open_at": occ},
+		kind: LetterOpened, sourceID: letterID, userID: userID,
+		dueAt: openAt, occurrence: occ, state: Pending,
+		data: map[string]any{"written_at": writtenAt.UTC().Format(time.RFC3339), "open_at": occ},
 	}, nil
 }
 
 // NewRecurring is a routine's or special date's work with its next
 // occurrence after now. A one-off special date that has passed is Done.
 func NewRecurring(kind Kind, sourceID, userID uuid.UUID, s schedule.Schedule, data map[string]any, version, now time.Time) Item {
-	it := Item{Kind: kind, SourceID: sourceID, UserID: userID, Schedule: &s, Data: data, Version: version, State: Pending}
+	it := Item{kind: kind, sourceID: sourceID, userID: userID, schedule: &s, data: data, version: version, state: Pending}
 	if o, ok := s.Next(now); ok {
-		it.DueAt, it.Occurrence = o.At, o.Key
+		it.dueAt, it.occurrence = o.At, o.Key
 	} else {
 		// Nothing left to send; keep the row so a late event changes nothing.
-		it.DueAt, it.Occurrence, it.State = now, "", Done
+		it.dueAt, it.occurrence, it.state = now, "", Done
 	}
 	return it
 }
@@ -128,36 +147,36 @@ type Outcome struct {
 // every occurrence is handled at most once.
 func Plan(it Item, now time.Time, window time.Duration) Outcome {
 	var out Outcome
-	stale := it.Kind != LetterOpened && now.Sub(it.DueAt) > window
+	stale := it.kind != LetterOpened && now.Sub(it.dueAt) > window
 	if stale {
 		out.Skipped = true
 	} else {
-		data := make(map[string]any, len(it.Data)+1)
-		for k, v := range it.Data {
+		data := make(map[string]any, len(it.data)+1)
+		for k, v := range it.data {
 			data[k] = v
 		}
-		if it.Kind != LetterOpened {
-			data["date"] = it.Occurrence
+		if it.kind != LetterOpened {
+			data["date"] = it.occurrence
 		}
 		// The mail links to its source (notification-service's contract).
-		data[sourceKey[it.Kind]] = it.SourceID.String()
+		data[sourceKey[it.kind]] = it.sourceID.String()
 		out.Send = &Request{
-			ID:     RequestID(it.Kind, it.SourceID, it.Occurrence),
-			UserID: it.UserID.String(),
-			Kind:   it.Kind,
+			ID:     RequestID(it.kind, it.sourceID, it.occurrence),
+			UserID: it.userID.String(),
+			Kind:   it.kind,
 			Data:   data,
 		}
 	}
-	if it.Schedule == nil {
+	if it.schedule == nil {
 		return out
 	}
-	after := it.DueAt
+	after := it.dueAt
 	if stale {
 		// Skip every occurrence already out of the window at once; one still
 		// inside it comes due again and is sent in the next batch.
 		after = maxTime(after, now.Add(-window))
 	}
-	if o, ok := it.Schedule.Next(after); ok {
+	if o, ok := it.schedule.Next(after); ok {
 		out.Next = &o
 	}
 	return out

@@ -18,8 +18,8 @@ func TestPlan(t *testing.T) {
 	due := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC) // Monday 09:00 Seoul
 	src, user := uuid.New(), uuid.New()
 	letter, _ := work.NewLetter(src, user, due, due.Add(-time.Hour))
-	routine := work.Item{Kind: work.RoutineReminder, SourceID: src, UserID: user, DueAt: due, Occurrence: "2026-12-07", Schedule: &monday9, Data: map[string]any{"title": "w"}}
-	special := work.Item{Kind: work.SpecialDate, SourceID: src, UserID: user, DueAt: due, Occurrence: "2026-12-07", Schedule: &once, Data: map[string]any{"name": "n"}}
+	routine := work.Restore(work.RoutineReminder, src, user, work.Pending, due, "2026-12-07", &monday9, map[string]any{"title": "w"})
+	special := work.Restore(work.SpecialDate, src, user, work.Pending, due, "2026-12-07", &once, map[string]any{"name": "n"})
 	const window = 24 * time.Hour
 
 	tests := []struct {
@@ -45,7 +45,7 @@ func TestPlan(t *testing.T) {
 			if (out.Send != nil) != tc.wantSend || out.Skipped != tc.wantSkip {
 				t.Fatalf("send=%v skipped=%v, want %v %v", out.Send != nil, out.Skipped, tc.wantSend, tc.wantSkip)
 			}
-			if out.Send != nil && out.Send.ID != work.RequestID(tc.item.Kind, src, tc.item.Occurrence) {
+			if out.Send != nil && out.Send.ID != work.RequestID(tc.item.Kind(), src, tc.item.Occurrence()) {
 				t.Errorf("id %s", out.Send.ID)
 			}
 			switch {
