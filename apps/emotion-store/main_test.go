@@ -87,11 +87,9 @@ func (p *fakePeers) analyzeRequests() []map[string]string {
 }
 
 type world struct {
-	t         *testing.T
-	url       string
-	iss       *authntest.Issuer
-	fakePeers *fakePeers
-	clock     *clock.Fake
+	t   *testing.T
+	url string
+	iss *authntest.Issuer
 }
 
 func freePort(t *testing.T) int {
@@ -146,7 +144,7 @@ func start(t *testing.T, p *fakePeers) *world {
 		}
 		svc.Close()
 	})
-	w := &world{t: t, url: "http://127.0.0.1:" + strconv.Itoa(port), iss: iss, fakePeers: p, clock: clk}
+	w := &world{t: t, url: "http://127.0.0.1:" + strconv.Itoa(port), iss: iss}
 	w.waitReady()
 	// /readyz asks the sidecar's HTTP side; the state store is reached
 	// over gRPC, connected right after.
