@@ -216,3 +216,43 @@ func TestEventsForAMalformedPayloadArePoison(t *testing.T) {
 		}
 	}
 }
+
+// countingStore counts how often the job worker looked for running jobs.
+type countingStore struct {
+	emotion.Store
+	mu      sync.Mutex
+	lookups int
+}
+
+func (c *countingStore) Running(ctx context.Context) (map[string]string, error) {
+	c.mu.Lock()
+	c.lookups++
+	c.mu.Unlock()
+	return c.Store.Running(ctx)
+}
+
+func (c *countingStore) seen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lookups
+}
+
+func TestResumeDoesNotAskAgainWhileResultsAreAwaited(t *testing.T) {
+	st := &countingStore{Store: statestoretest.New(t)}
+	ml := &emotionML{}
+	svc := newService(t, st, letterService{letters: []string{"a", "b"}}, ml)
+	runJobs(t, svc)
+	if _, err := svc.StartReanalysis(context.Background(), "u3"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "emotion-ml to be asked for both letters", func() bool { return len(ml.accepted()) == 2 })
+	after := st.seen()
+	eventually(t, "five more resume rounds", func() bool { return st.seen() >= after+5 })
+	ml.mu.Lock()
+	defer ml.mu.Unlock()
+	for letter, n := range ml.tries {
+		if n != 1 {
+			t.Errorf("emotion-ml asked %d times for %s while its result was awaited", n, letter)
+		}
+	}
+}
