@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,7 +25,7 @@ var now = time.Date(2025, time.March, 1, 10, 0, 0, 0, time.UTC)
 
 type server struct {
 	t    *testing.T
-	url  string
+	srv  *servicetest.Server
 	iss  *authntest.Issuer
 	subs []daprx.Subscription
 }
@@ -43,41 +42,18 @@ func newServer(t *testing.T) *server {
 	if n := len(srv.Workers()); n != 3 {
 		t.Errorf("%d workers, want the tombstone pruner, the outbox relay and the inbox pruner", n)
 	}
-	return &server{t: t, url: srv.URL, iss: iss, subs: srv.Subs.Declared()}
+	return &server{t: t, srv: srv, iss: iss, subs: srv.Subs.Declared()}
 }
 
-type response struct {
-	status int
-	header http.Header
-	body   map[string]any
-	raw    string
-}
+type response = servicetest.Response
 
 func (s *server) do(method, path, body string, header map[string]string) response {
 	s.t.Helper()
-	var r io.Reader
+	var b any
 	if body != "" {
-		r = strings.NewReader(body)
+		b = body
 	}
-	req, err := http.NewRequest(method, s.url+path, r)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := response{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	_ = json.Unmarshal(raw, &out.body)
-	return out
+	return s.srv.Do(s.t, method, path, b, header)
 }
 
 func (s *server) asUser(method, path, body, userID string) response {
@@ -87,26 +63,7 @@ func (s *server) asUser(method, path, body, userID string) response {
 // publish delivers an event the way the sidecar does.
 func (s *server) publish(topic, id string, data any) string {
 	s.t.Helper()
-	route := ""
-	for _, sub := range s.subs {
-		if sub.Topic == topic {
-			route = sub.Route
-		}
-	}
-	if route == "" {
-		s.t.Fatalf("no subscription for %s", topic)
-	}
-	payload, _ := json.Marshal(data)
-	env, _ := json.Marshal(map[string]any{
-		"id": id, "topic": topic, "pubsubname": daprx.PubSub, "datacontenttype": "application/json",
-		"data": json.RawMessage(payload), "specversion": "1.0", "type": "com.dapr.event.sent", "source": "auth-service",
-	})
-	resp := s.do(http.MethodPost, route, string(env), map[string]string{authn.AppTokenHeader: appToken, "Content-Type": "application/cloudevents+json"})
-	if resp.status != http.StatusOK {
-		s.t.Fatalf("%s: status %d: %s", topic, resp.status, resp.raw)
-	}
-	status, _ := resp.body["status"].(string)
-	return status
+	return s.srv.Publish(s.t, topic, id, data)
 }
 
 func (s *server) register(username string) string {
@@ -122,10 +79,10 @@ func (s *server) register(username string) string {
 
 func wantProblem(t *testing.T, r response, status int) {
 	t.Helper()
-	if r.status != status {
-		t.Fatalf("status %d, want %d: %s", r.status, status, r.raw)
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
 	}
-	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
 		t.Errorf("content type %q, want problem+json", ct)
 	}
 }
@@ -135,7 +92,7 @@ func TestEveryDeclaredSubscriptionIsServed(t *testing.T) {
 	want := map[string]bool{"user.registered": true, "user.email_changed": true, "user.deleted": true}
 	resp := s.do(http.MethodGet, "/dapr/subscribe", "", nil)
 	var declared []daprx.Subscription
-	if err := json.Unmarshal([]byte(resp.raw), &declared); err != nil {
+	if err := json.Unmarshal([]byte(resp.Raw), &declared); err != nil {
 		t.Fatal(err)
 	}
 	if len(declared) != len(want) {
@@ -148,12 +105,12 @@ func TestEveryDeclaredSubscriptionIsServed(t *testing.T) {
 		// A route that is missing would answer 404 and Dapr would drop.
 		body := `{"id":"probe-` + sub.Topic + `","data":{"user_id":"` + uuid.NewString() + `","username":"probe","email":"p@example.com"}}`
 		r := s.do(http.MethodPost, sub.Route, body, map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"})
-		if r.status != http.StatusOK || r.body["status"] != "SUCCESS" {
-			t.Errorf("%s at %s: %d %s", sub.Topic, sub.Route, r.status, r.raw)
+		if r.Status != http.StatusOK || r.Body["status"] != "SUCCESS" {
+			t.Errorf("%s at %s: %d %s", sub.Topic, sub.Route, r.Status, r.Raw)
 		}
 		// And only the sidecar may call it.
-		if r := s.do(http.MethodPost, sub.Route, body, nil); r.status != http.StatusUnauthorized {
-			t.Errorf("%s without the app token: %d, want 401", sub.Topic, r.status)
+		if r := s.do(http.MethodPost, sub.Route, body, nil); r.Status != http.StatusUnauthorized {
+			t.Errorf("%s without the app token: %d, want 401", sub.Topic, r.Status)
 		}
 	}
 }
@@ -195,8 +152,8 @@ func TestProfileLifecycle(t *testing.T) {
 		}
 	}
 	r := s.asUser(http.MethodGet, "/api/users/me", "", userID)
-	if r.status != http.StatusOK {
-		t.Fatalf("GET me: %d %s", r.status, r.raw)
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET me: %d %s", r.Status, r.Raw)
 	}
 	want := map[string]any{
 		"id": userID, "username": "minji", "email": "minji@example.com", "nickname": "minji", "bio": "",
@@ -205,9 +162,9 @@ func TestProfileLifecycle(t *testing.T) {
 		"created_at":    "2025-03-01T09:00:00Z",
 		"updated_at":    "2025-03-01T09:00:00Z",
 	}
-	assertJSON(t, r.body, want)
-	if r.header.Get("Cache-Control") != "no-store" {
-		t.Errorf("Cache-Control = %q, want no-store", r.header.Get("Cache-Control"))
+	assertJSON(t, r.Body, want)
+	if r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store", r.Header.Get("Cache-Control"))
 	}
 
 	// A partial update in Korean.
@@ -215,30 +172,30 @@ func TestProfileLifecycle(t *testing.T) {
 	r = s.asUser(http.MethodPatch, "/api/users/me", `{"nickname":"  민지  ","bio":"미래의 나에게 편지를 씁니다 ✉️","birthday":"2000-02-29",
 		"blog_url":"https://blog.example.kr/민지","avatar_image_id":"`+avatar+`","timezone":"America/New_York",
 		"locale":"en","notifications":{"routine_reminder":false}}`, userID)
-	if r.status != http.StatusOK {
-		t.Fatalf("PATCH me: %d %s", r.status, r.raw)
+	if r.Status != http.StatusOK {
+		t.Fatalf("PATCH me: %d %s", r.Status, r.Raw)
 	}
 	want["nickname"], want["bio"], want["birthday"] = "민지", "미래의 나에게 편지를 씁니다 ✉️", "2000-02-29"
 	want["blog_url"], want["avatar_image_id"], want["timezone"], want["locale"] = "https://blog.example.kr/민지", avatar, "America/New_York", "en"
 	want["notifications"] = map[string]any{"letter_opened": true, "routine_reminder": false, "special_date": true}
 	want["updated_at"] = "2025-03-01T10:00:00Z"
-	assertJSON(t, r.body, want)
-	assertJSON(t, s.asUser(http.MethodGet, "/api/users/me", "", userID).body, want)
+	assertJSON(t, r.Body, want)
+	assertJSON(t, s.asUser(http.MethodGet, "/api/users/me", "", userID).Body, want)
 
 	// Absent fields stay; null clears the nullable ones.
 	r = s.asUser(http.MethodPatch, "/api/users/me", `{"birthday":null,"avatar_image_id":null}`, userID)
 	want["birthday"], want["avatar_image_id"] = nil, nil
-	assertJSON(t, r.body, want)
+	assertJSON(t, r.Body, want)
 
 	// Mail goes to the address auth-service now holds.
 	if st := s.publish("user.email_changed", "e3", map[string]any{"user_id": userID, "email": "minji@example.kr"}); st != "SUCCESS" {
 		t.Fatalf("user.email_changed: %s", st)
 	}
 	r = s.do(http.MethodGet, "/internal/users/"+userID+"/contact", "", map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"})
-	if r.status != http.StatusOK {
-		t.Fatalf("contact: %d %s", r.status, r.raw)
+	if r.Status != http.StatusOK {
+		t.Fatalf("contact: %d %s", r.Status, r.Raw)
 	}
-	assertJSON(t, r.body, map[string]any{
+	assertJSON(t, r.Body, map[string]any{
 		"user_id": userID, "email": "minji@example.kr", "nickname": "민지", "locale": "en", "timezone": "America/New_York",
 		"notifications": map[string]any{"letter_opened": true, "routine_reminder": false, "special_date": true},
 	})
@@ -309,7 +266,7 @@ func TestPatchErrors(t *testing.T) {
 			}
 			r := s.do(http.MethodPatch, "/api/users/me", tt.body, h)
 			wantProblem(t, r, tt.status)
-			got, _ := r.body["errors"].(map[string]any)
+			got, _ := r.Body["errors"].(map[string]any)
 			if len(got) != len(tt.errors) {
 				t.Errorf("errors = %v, want %d fields", got, len(tt.errors))
 			}
@@ -322,8 +279,8 @@ func TestPatchErrors(t *testing.T) {
 	}
 	// Nothing was saved by any of them.
 	r := s.asUser(http.MethodGet, "/api/users/me", "", userID)
-	if r.body["nickname"] != "minji" || r.body["updated_at"] != "2025-03-01T09:00:00Z" {
-		t.Errorf("after refused patches: %s", r.raw)
+	if r.Body["nickname"] != "minji" || r.Body["updated_at"] != "2025-03-01T09:00:00Z" {
+		t.Errorf("after refused patches: %s", r.Raw)
 	}
 }
 
@@ -354,8 +311,8 @@ func TestAccessTokens(t *testing.T) {
 					h["Authorization"] = tt.header
 				}
 				r := s.do(method, "/api/users/me", `{}`, h)
-				if r.status != tt.status {
-					t.Errorf("%s: status %d, want %d: %s", method, r.status, tt.status, r.raw)
+				if r.Status != tt.status {
+					t.Errorf("%s: status %d, want %d: %s", method, r.Status, tt.status, r.Raw)
 				}
 				if tt.status == http.StatusUnauthorized {
 					wantProblem(t, r, tt.status)
@@ -387,14 +344,14 @@ func TestInternalContactNeedsTheAppToken(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := s.do(http.MethodGet, tt.path, "", tt.header)
-			if r.status != tt.status {
-				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.raw)
+			if r.Status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.Status, tt.status, r.Raw)
 			}
 			if tt.status != http.StatusOK {
 				wantProblem(t, r, tt.status)
 				return
 			}
-			assertJSON(t, r.body, map[string]any{
+			assertJSON(t, r.Body, map[string]any{
 				"user_id": userID, "email": "minji@example.com", "nickname": "minji", "locale": "ko", "timezone": "Asia/Seoul",
 				"notifications": map[string]any{"letter_opened": true, "routine_reminder": true, "special_date": true},
 			})
