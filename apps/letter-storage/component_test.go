@@ -35,6 +35,7 @@ var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
 type env struct {
 	t     *testing.T
+	srv   *servicetest.Server
 	url   string
 	fake  *blobtest.Sidecar
 	clock *clock.Fake
@@ -57,7 +58,7 @@ func newEnv(t *testing.T) *env {
 	// The service reaches the binding through servicetest's sidecar, which
 	// hands every call to the fake's handler.
 	srv := servicetest.Start(t, s, fake.Config.Handler)
-	return &env{t: t, url: srv.URL, fake: fake, clock: clk, iss: iss}
+	return &env{t: t, srv: srv, url: srv.URL, fake: fake, clock: clk, iss: iss}
 }
 
 func (e *env) do(req *http.Request) (*http.Response, []byte) {
@@ -123,17 +124,7 @@ func (e *env) internal(path string, v any) (*http.Response, []byte) {
 
 func (e *env) event(topic string, data any) string {
 	e.t.Helper()
-	raw, _ := json.Marshal(data)
-	resp, body := e.internal("/events/"+strings.ReplaceAll(topic, ".", "-"), map[string]any{
-		"id": uuid.NewString(), "topic": topic, "pubsubname": "pubsub",
-		"datacontenttype": "application/json", "data": json.RawMessage(raw),
-	})
-	if resp.StatusCode != http.StatusOK {
-		e.t.Fatalf("event %s: %d %s", topic, resp.StatusCode, body)
-	}
-	var out struct{ Status string }
-	_ = json.Unmarshal(body, &out)
-	return out.Status
+	return e.srv.Publish(e.t, topic, "", data)
 }
 
 func pngBytes(t *testing.T) []byte {
