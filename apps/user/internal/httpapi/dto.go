@@ -52,7 +52,8 @@ func toNotificationsDTO(n profile.Notifications) notificationsDTO {
 	return notificationsDTO{LetterOpened: n.LetterOpened, RoutineReminder: n.RoutineReminder, SpecialDate: n.SpecialDate}
 }
 
-func toProfileDTO(p profile.Profile) profileDTO {
+func toProfileDTO(prof profile.Profile) profileDTO {
+	p := prof.Snapshot()
 	var birthday *string
 	if p.Birthday != nil {
 		s := p.Birthday.String()
@@ -66,7 +67,8 @@ func toProfileDTO(p profile.Profile) profileDTO {
 	}
 }
 
-func toContactDTO(p profile.Profile) contactDTO {
+func toContactDTO(prof profile.Profile) contactDTO {
+	p := prof.Snapshot()
 	return contactDTO{
 		UserID: p.UserID, Email: p.Email, Nickname: p.Nickname, Locale: p.Locale, Timezone: p.Timezone,
 		Notifications: toNotificationsDTO(p.Notifications),

@@ -66,14 +66,15 @@ func (s *Store) Update(ctx context.Context, userID uuid.UUID, change func(profil
 		if err != nil {
 			return err
 		}
+		n := next.Snapshot()
 		_, err = tx.Exec(ctx, `UPDATE profiles SET
 			nickname = $2, bio = $3, birthday = $4, blog_url = $5, avatar_image_id = $6,
 			timezone = $7, locale = $8, notify_letter_opened = $9, notify_routine_reminder = $10,
 			notify_special_date = $11, updated_at = $12
 			WHERE user_id = $1`,
-			userID, next.Nickname, next.Bio, dateArg(next.Birthday), next.BlogURL, next.AvatarImageID,
-			next.Timezone, next.Locale, next.Notifications.LetterOpened, next.Notifications.RoutineReminder,
-			next.Notifications.SpecialDate, next.UpdatedAt)
+			userID, n.Nickname, n.Bio, dateArg(n.Birthday), n.BlogURL, n.AvatarImageID,
+			n.Timezone, n.Locale, n.Notifications.LetterOpened, n.Notifications.RoutineReminder,
+			n.Notifications.SpecialDate, n.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("update profile: %w", err)
 		}
@@ -91,14 +92,15 @@ func (s *Store) Update(ctx context.Context, userID uuid.UUID, change func(profil
 // deleted meanwhile. It reports whether a profile was created.
 func (s *Store) Create(ctx context.Context, ev delivery.Ref, p profile.Profile) (bool, error) {
 	created := false
+	sn := p.Snapshot()
 	err := s.apply(ctx, ev, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO profiles (`+columns+`)
 			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
 			WHERE NOT EXISTS (SELECT 1 FROM deleted_users WHERE user_id = $1)
 			ON CONFLICT (user_id) DO NOTHING`,
-			p.UserID, p.Username, p.Email, p.Nickname, p.Bio, dateArg(p.Birthday), p.BlogURL, p.AvatarImageID,
-			p.Timezone, p.Locale, p.Notifications.LetterOpened, p.Notifications.RoutineReminder,
-			p.Notifications.SpecialDate, p.CreatedAt, p.UpdatedAt)
+			sn.UserID, sn.Username, sn.Email, sn.Nickname, sn.Bio, dateArg(sn.Birthday), sn.BlogURL, sn.AvatarImageID,
+			sn.Timezone, sn.Locale, sn.Notifications.LetterOpened, sn.Notifications.RoutineReminder,
+			sn.Notifications.SpecialDate, sn.CreatedAt, sn.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("create profile: %w", err)
 		}
@@ -179,7 +181,7 @@ func (s *Store) PruneTombstones(log *slog.Logger) func(ctx context.Context) erro
 
 func scan(row pgx.Row) (profile.Profile, error) {
 	var (
-		p        profile.Profile
+		p        profile.Snapshot
 		birthday *time.Time
 	)
 	err := row.Scan(&p.UserID, &p.Username, &p.Email, &p.Nickname, &p.Bio, &birthday, &p.BlogURL,
@@ -196,7 +198,7 @@ func scan(row pgx.Row) (profile.Profile, error) {
 		p.Birthday = &d
 	}
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
-	return p, nil
+	return profile.Restore(p), nil
 }
 
 func dateArg(d *wallclock.Date) *time.Time {

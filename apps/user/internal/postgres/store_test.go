@@ -63,20 +63,21 @@ func TestCreateIsIdempotent(t *testing.T) {
 	if created, err := store.Create(ctx, ev("user.registered", "e1"), p); err != nil || created {
 		t.Errorf("redelivery: created=%v err=%v, want no-op", created, err)
 	}
-	again := p
-	again.Username, again.Nickname = "other", "other"
+	sn := p.Snapshot()
+	sn.Username, sn.Nickname = "other", "other"
+	again := profile.Restore(sn)
 	if created, err := store.Create(ctx, ev("user.registered", "e2"), again); err != nil || created {
 		t.Errorf("republish: created=%v err=%v, want no-op", created, err)
 	}
-	if n := count(t, pool, p.UserID); n != 1 {
+	if n := count(t, pool, p.Snapshot().UserID); n != 1 {
 		t.Errorf("%d profiles, want 1", n)
 	}
-	got, err := store.Get(ctx, p.UserID)
+	got, err := store.Get(ctx, p.Snapshot().UserID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Username != "minji" || got.Nickname != "minji" || got.Timezone != "Asia/Seoul" || got.Locale != "ko" ||
-		!got.Notifications.SpecialDate || got.Birthday != nil || got.AvatarImageID != nil || !got.CreatedAt.Equal(t0) {
+	if got.Snapshot().Username != "minji" || got.Snapshot().Nickname != "minji" || got.Snapshot().Timezone != "Asia/Seoul" || got.Snapshot().Locale != "ko" ||
+		!got.Snapshot().Notifications.SpecialDate || got.Snapshot().Birthday != nil || got.Snapshot().AvatarImageID != nil || !got.Snapshot().CreatedAt.Equal(t0) {
 		t.Errorf("stored profile = %+v", got)
 	}
 }
@@ -98,7 +99,7 @@ func TestUpdateRoundTripsEveryField(t *testing.T) {
 	avatar := uuid.NewString()
 	birthday := "2000-02-29"
 	later := t0.Add(time.Hour)
-	updated, err := store.Update(ctx, p.UserID, func(cur profile.Profile) (profile.Profile, error) {
+	updated, err := store.Update(ctx, p.Snapshot().UserID, func(cur profile.Profile) (profile.Profile, error) {
 		return cur.Apply(profile.Patch{
 			Nickname: profile.Some("민지"), Bio: profile.Some("편지를 씁니다"), Birthday: profile.Some(&birthday),
 			BlogURL: profile.Some("https://blog.example.com"), AvatarImageID: profile.Some(&avatar),
@@ -108,28 +109,28 @@ func TestUpdateRoundTripsEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := store.Get(ctx, p.UserID)
+	got, err := store.Get(ctx, p.Snapshot().UserID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Nickname != "민지" || got.Bio != "편지를 씁니다" || got.Birthday == nil || got.Birthday.String() != birthday ||
-		got.BlogURL != "https://blog.example.com" || got.AvatarImageID == nil || got.AvatarImageID.String() != avatar ||
-		got.Timezone != "Europe/Berlin" || got.Locale != "en" || got.Notifications.LetterOpened ||
-		!got.Notifications.RoutineReminder || !got.UpdatedAt.Equal(later) || !got.CreatedAt.Equal(t0) {
+	if got.Snapshot().Nickname != "민지" || got.Snapshot().Bio != "편지를 씁니다" || got.Snapshot().Birthday == nil || got.Snapshot().Birthday.String() != birthday ||
+		got.Snapshot().BlogURL != "https://blog.example.com" || got.Snapshot().AvatarImageID == nil || got.Snapshot().AvatarImageID.String() != avatar ||
+		got.Snapshot().Timezone != "Europe/Berlin" || got.Snapshot().Locale != "en" || got.Snapshot().Notifications.LetterOpened ||
+		!got.Snapshot().Notifications.RoutineReminder || !got.Snapshot().UpdatedAt.Equal(later) || !got.Snapshot().CreatedAt.Equal(t0) {
 		t.Errorf("stored = %+v", got)
 	}
-	if !updated.UpdatedAt.Equal(got.UpdatedAt) {
-		t.Errorf("Update returned updated_at %v, stored %v", updated.UpdatedAt, got.UpdatedAt)
+	if !updated.Snapshot().UpdatedAt.Equal(got.Snapshot().UpdatedAt) {
+		t.Errorf("Update returned updated_at %v, stored %v", updated.Snapshot().UpdatedAt, got.Snapshot().UpdatedAt)
 	}
 
 	// Nulls clear.
-	if _, err := store.Update(ctx, p.UserID, func(cur profile.Profile) (profile.Profile, error) {
+	if _, err := store.Update(ctx, p.Snapshot().UserID, func(cur profile.Profile) (profile.Profile, error) {
 		return cur.Apply(profile.Patch{Birthday: profile.Some[*string](nil), AvatarImageID: profile.Some[*string](nil)}, later)
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := store.Get(ctx, p.UserID); got.Birthday != nil || got.AvatarImageID != nil {
-		t.Errorf("birthday, avatar = %v, %v; want cleared", got.Birthday, got.AvatarImageID)
+	if got, _ := store.Get(ctx, p.Snapshot().UserID); got.Snapshot().Birthday != nil || got.Snapshot().AvatarImageID != nil {
+		t.Errorf("birthday, avatar = %v, %v; want cleared", got.Snapshot().Birthday, got.Snapshot().AvatarImageID)
 	}
 }
 
@@ -140,14 +141,14 @@ func TestUpdateRefusedSavesNothing(t *testing.T) {
 	if _, err := store.Create(ctx, ev("user.registered", "e1"), p); err != nil {
 		t.Fatal(err)
 	}
-	_, err := store.Update(ctx, p.UserID, func(cur profile.Profile) (profile.Profile, error) {
+	_, err := store.Update(ctx, p.Snapshot().UserID, func(cur profile.Profile) (profile.Profile, error) {
 		return cur.Apply(profile.Patch{Nickname: profile.Some("ok"), Locale: profile.Some("xx")}, t0)
 	})
 	if !errors.Is(err, fields.ErrInvalid) {
 		t.Fatalf("err = %v, want ErrInvalid", err)
 	}
-	if got, _ := store.Get(ctx, p.UserID); got.Nickname != "minji" {
-		t.Errorf("nickname = %q; a refused update was saved", got.Nickname)
+	if got, _ := store.Get(ctx, p.Snapshot().UserID); got.Snapshot().Nickname != "minji" {
+		t.Errorf("nickname = %q; a refused update was saved", got.Snapshot().Nickname)
 	}
 	if _, err := store.Update(ctx, uuid.New(), func(cur profile.Profile) (profile.Profile, error) { return cur, nil }); !errors.Is(err, profile.ErrNotFound) {
 		t.Errorf("unknown user: err = %v, want ErrNotFound", err)
@@ -162,15 +163,15 @@ func TestChangeEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := t0.Add(time.Hour)
-	if changed, err := store.ChangeEmail(ctx, ev("user.email_changed", "e2"), p.UserID, "new@example.com", later); err != nil || !changed {
+	if changed, err := store.ChangeEmail(ctx, ev("user.email_changed", "e2"), p.Snapshot().UserID, "new@example.com", later); err != nil || !changed {
 		t.Fatalf("changed=%v err=%v", changed, err)
 	}
-	if changed, err := store.ChangeEmail(ctx, ev("user.email_changed", "e2"), p.UserID, "new@example.com", later); err != nil || changed {
+	if changed, err := store.ChangeEmail(ctx, ev("user.email_changed", "e2"), p.Snapshot().UserID, "new@example.com", later); err != nil || changed {
 		t.Errorf("redelivery: changed=%v err=%v, want no-op", changed, err)
 	}
-	got, _ := store.Get(ctx, p.UserID)
-	if got.Email != "new@example.com" || !got.UpdatedAt.Equal(later) {
-		t.Errorf("email, updated_at = %q, %v", got.Email, got.UpdatedAt)
+	got, _ := store.Get(ctx, p.Snapshot().UserID)
+	if got.Snapshot().Email != "new@example.com" || !got.Snapshot().UpdatedAt.Equal(later) {
+		t.Errorf("email, updated_at = %q, %v", got.Snapshot().Email, got.Snapshot().UpdatedAt)
 	}
 	if changed, err := store.ChangeEmail(ctx, ev("user.email_changed", "e3"), uuid.New(), "x@example.com", later); err != nil || changed {
 		t.Errorf("unknown user: changed=%v err=%v, want a quiet no-op", changed, err)
@@ -186,23 +187,23 @@ func TestPurge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if deleted, err := store.Purge(ctx, ev("user.deleted", "d1"), p.UserID); err != nil || !deleted {
+	if deleted, err := store.Purge(ctx, ev("user.deleted", "d1"), p.Snapshot().UserID); err != nil || !deleted {
 		t.Fatalf("deleted=%v err=%v", deleted, err)
 	}
-	if deleted, err := store.Purge(ctx, ev("user.deleted", "d2"), p.UserID); err != nil || deleted {
+	if deleted, err := store.Purge(ctx, ev("user.deleted", "d2"), p.Snapshot().UserID); err != nil || deleted {
 		t.Errorf("second purge: deleted=%v err=%v, want a quiet no-op", deleted, err)
 	}
-	if _, err := store.Get(ctx, p.UserID); !errors.Is(err, profile.ErrNotFound) {
+	if _, err := store.Get(ctx, p.Snapshot().UserID); !errors.Is(err, profile.ErrNotFound) {
 		t.Errorf("after purge: err = %v, want ErrNotFound", err)
 	}
-	if n := count(t, pool, other.UserID); n != 1 {
+	if n := count(t, pool, other.Snapshot().UserID); n != 1 {
 		t.Errorf("the other user's profile went too")
 	}
 	// A registration redelivered after the deletion does not resurrect it.
 	if created, err := store.Create(ctx, ev("user.registered", "late"), p); err != nil || created {
 		t.Errorf("late registration: created=%v err=%v, want no-op", created, err)
 	}
-	if n := count(t, pool, p.UserID); n != 0 {
+	if n := count(t, pool, p.Snapshot().UserID); n != 0 {
 		t.Errorf("%d profiles after a late registration, want 0", n)
 	}
 }

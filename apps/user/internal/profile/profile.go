@@ -35,10 +35,37 @@ type Notifications struct {
 	SpecialDate     bool
 }
 
-// Profile is one person's profile. The zero value is not a valid profile:
-// make one with New (from the registration event) or load one from the
-// store, and change it only through Apply.
+// Profile is one person's profile. Its fields are private: make one with
+// New (from the registration event) or Restore one from the store, read it
+// through Snapshot, and change it only through Apply.
 type Profile struct {
+	s Snapshot
+}
+
+// Restore rebuilds a profile read from storage; it passed the rules when
+// it was written.
+func Restore(s Snapshot) Profile { return Profile{s: s} }
+
+// Snapshot is a copy of the profile's fields, for storage and answers.
+func (p Profile) Snapshot() Snapshot {
+	s := p.s
+	if s.Birthday != nil {
+		d := *s.Birthday
+		s.Birthday = &d
+	}
+	if s.AvatarImageID != nil {
+		id := *s.AvatarImageID
+		s.AvatarImageID = &id
+	}
+	return s
+}
+
+// UserID is whose profile it is.
+func (p Profile) UserID() uuid.UUID { return p.s.UserID }
+
+// Snapshot is a profile's fields, as storage keeps them and answers show
+// them.
+type Snapshot struct {
 	UserID   uuid.UUID
 	Username string // mirrored from auth-service
 	Email    string // mirrored from auth-service
@@ -85,7 +112,7 @@ func New(userID, username, email string, createdAt time.Time) (Profile, error) {
 		nickname = string(r[:MaxNicknameRunes])
 	}
 	createdAt = createdAt.UTC()
-	return Profile{
+	return Profile{s: Snapshot{
 		UserID:        id,
 		Username:      username,
 		Email:         email,
@@ -95,12 +122,12 @@ func New(userID, username, email string, createdAt time.Time) (Profile, error) {
 		Notifications: Notifications{LetterOpened: true, RoutineReminder: true, SpecialDate: true},
 		CreatedAt:     createdAt,
 		UpdatedAt:     createdAt,
-	}, nil
+	}}, nil
 }
 
 // Location is the profile's timezone, for "today" and wall-clock times.
 func (p Profile) Location() *time.Location {
-	if loc, err := wallclock.LoadZone(p.Timezone); err == nil {
+	if loc, err := wallclock.LoadZone(p.s.Timezone); err == nil {
 		return loc
 	}
 	return wallclock.DefaultLocation()
@@ -147,71 +174,71 @@ func (p Profile) Apply(patch Patch, now time.Time) (Profile, error) {
 		if v, msg := CheckNickname(patch.Nickname.Value); msg != "" {
 			errs.Add("nickname", msg)
 		} else {
-			next.Nickname = v
+			next.s.Nickname = v
 		}
 	}
 	if patch.Bio.Set {
 		if v, msg := CheckBio(patch.Bio.Value); msg != "" {
 			errs.Add("bio", msg)
 		} else {
-			next.Bio = v
+			next.s.Bio = v
 		}
 	}
 	if patch.BlogURL.Set {
 		if v, msg := CheckBlogURL(patch.BlogURL.Value); msg != "" {
 			errs.Add("blog_url", msg)
 		} else {
-			next.BlogURL = v
+			next.s.BlogURL = v
 		}
 	}
 	if patch.AvatarImageID.Set {
 		if patch.AvatarImageID.Value == nil {
-			next.AvatarImageID = nil
+			next.s.AvatarImageID = nil
 		} else if id, msg := CheckImageID(*patch.AvatarImageID.Value); msg != "" {
 			errs.Add("avatar_image_id", msg)
 		} else {
-			next.AvatarImageID = &id
+			next.s.AvatarImageID = &id
 		}
 	}
 	if patch.Timezone.Set {
 		if v, msg := CheckTimezone(patch.Timezone.Value); msg != "" {
 			errs.Add("timezone", msg)
 		} else {
-			next.Timezone = v
+			next.s.Timezone = v
 		}
 	}
 	if patch.Locale.Set {
 		if v, msg := CheckLocale(patch.Locale.Value); msg != "" {
 			errs.Add("locale", msg)
 		} else {
-			next.Locale = v
+			next.s.Locale = v
 		}
 	}
 	// After the timezone: "today" is today where the person lives, and a
 	// request that moves them and sets a birthday is judged by the new zone.
 	if patch.Birthday.Set {
 		if patch.Birthday.Value == nil {
-			next.Birthday = nil
+			next.s.Birthday = nil
 		} else if d, msg := CheckBirthday(*patch.Birthday.Value, now.In(next.Location())); msg != "" {
 			errs.Add("birthday", msg)
 		} else {
-			next.Birthday = &d
+			next.s.Birthday = &d
 		}
 	}
 	if patch.LetterOpened.Set {
-		next.Notifications.LetterOpened = patch.LetterOpened.Value
+		next.s.Notifications.LetterOpened = patch.LetterOpened.Value
 	}
 	if patch.RoutineReminder.Set {
-		next.Notifications.RoutineReminder = patch.RoutineReminder.Value
+		next.s.Notifications.RoutineReminder = patch.RoutineReminder.Value
 	}
 	if patch.SpecialDate.Set {
-		next.Notifications.SpecialDate = patch.SpecialDate.Value
+		next.s.Notifications.SpecialDate = patch.SpecialDate.Value
 	}
 
 	if err := errs.Err(); err != nil {
 		return p, err
 	}
-	next.UpdatedAt = now.UTC()
+	next.s.UpdatedAt = now.UTC()
 	return next, nil
 }
 

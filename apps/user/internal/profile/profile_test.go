@@ -29,17 +29,17 @@ func ptr[T any](v T) *T { return &v }
 
 func TestNewHasTheDefaults(t *testing.T) {
 	p := newProfile(t)
-	if p.Nickname != "minji" || p.Bio != "" || p.Birthday != nil || p.BlogURL != "" || p.AvatarImageID != nil {
+	if p.Snapshot().Nickname != "minji" || p.Snapshot().Bio != "" || p.Snapshot().Birthday != nil || p.Snapshot().BlogURL != "" || p.Snapshot().AvatarImageID != nil {
 		t.Errorf("profile fields = %+v, want nickname=username and the rest empty", p)
 	}
-	if p.Timezone != "Asia/Seoul" || p.Locale != "ko" {
-		t.Errorf("timezone, locale = %q, %q; want Asia/Seoul, ko", p.Timezone, p.Locale)
+	if p.Snapshot().Timezone != "Asia/Seoul" || p.Snapshot().Locale != "ko" {
+		t.Errorf("timezone, locale = %q, %q; want Asia/Seoul, ko", p.Snapshot().Timezone, p.Snapshot().Locale)
 	}
-	if n := p.Notifications; !n.LetterOpened || !n.RoutineReminder || !n.SpecialDate {
+	if n := p.Snapshot().Notifications; !n.LetterOpened || !n.RoutineReminder || !n.SpecialDate {
 		t.Errorf("notifications = %+v, want all on", n)
 	}
-	if !p.UpdatedAt.Equal(p.CreatedAt) {
-		t.Errorf("updated_at %v != created_at %v", p.UpdatedAt, p.CreatedAt)
+	if !p.Snapshot().UpdatedAt.Equal(p.Snapshot().CreatedAt) {
+		t.Errorf("updated_at %v != created_at %v", p.Snapshot().UpdatedAt, p.Snapshot().CreatedAt)
 	}
 }
 
@@ -78,8 +78,8 @@ func TestApply(t *testing.T) {
 			name:  "korean nickname of 20 syllables",
 			patch: profile.Patch{Nickname: profile.Some(strings.Repeat("가", 20))},
 			check: func(t *testing.T, p profile.Profile) {
-				if p.Nickname != strings.Repeat("가", 20) {
-					t.Errorf("nickname = %q", p.Nickname)
+				if p.Snapshot().Nickname != strings.Repeat("가", 20) {
+					t.Errorf("nickname = %q", p.Snapshot().Nickname)
 				}
 			},
 		},
@@ -92,8 +92,8 @@ func TestApply(t *testing.T) {
 			name:  "decomposed hangul counts as composed",
 			patch: profile.Patch{Nickname: profile.Some(strings.Repeat(decomposed, 20))},
 			check: func(t *testing.T, p profile.Profile) {
-				if p.Nickname != strings.Repeat("각", 20) {
-					t.Errorf("nickname = %q, want 20 composed syllables", p.Nickname)
+				if p.Snapshot().Nickname != strings.Repeat("각", 20) {
+					t.Errorf("nickname = %q, want 20 composed syllables", p.Snapshot().Nickname)
 				}
 			},
 		},
@@ -101,8 +101,8 @@ func TestApply(t *testing.T) {
 			name:  "emoji nickname counted in code points and trimmed",
 			patch: profile.Patch{Nickname: profile.Some("  편지 쓰는 🐻  ")},
 			check: func(t *testing.T, p profile.Profile) {
-				if p.Nickname != "편지 쓰는 🐻" {
-					t.Errorf("nickname = %q, want trimmed", p.Nickname)
+				if p.Snapshot().Nickname != "편지 쓰는 🐻" {
+					t.Errorf("nickname = %q, want trimmed", p.Snapshot().Nickname)
 				}
 			},
 		},
@@ -117,8 +117,8 @@ func TestApply(t *testing.T) {
 			name:  "birthday on feb 29 of a leap year",
 			patch: profile.Patch{Birthday: profile.Some(ptr("2000-02-29"))},
 			check: func(t *testing.T, p profile.Profile) {
-				if p.Birthday == nil || p.Birthday.String() != "2000-02-29" {
-					t.Errorf("birthday = %v", p.Birthday)
+				if p.Snapshot().Birthday == nil || p.Snapshot().Birthday.String() != "2000-02-29" {
+					t.Errorf("birthday = %v", p.Snapshot().Birthday)
 				}
 			},
 		},
@@ -147,8 +147,8 @@ func TestApply(t *testing.T) {
 			name:  "null clears the birthday",
 			patch: profile.Patch{Birthday: profile.Some[*string](nil)},
 			check: func(t *testing.T, p profile.Profile) {
-				if p.Birthday != nil {
-					t.Errorf("birthday = %v, want cleared", p.Birthday)
+				if p.Snapshot().Birthday != nil {
+					t.Errorf("birthday = %v, want cleared", p.Snapshot().Birthday)
 				}
 			},
 		},
@@ -180,7 +180,7 @@ func TestApply(t *testing.T) {
 			name:  "one notification off, the others untouched",
 			patch: profile.Patch{SpecialDate: profile.Some(false)},
 			check: func(t *testing.T, p profile.Profile) {
-				if n := p.Notifications; !n.LetterOpened || !n.RoutineReminder || n.SpecialDate {
+				if n := p.Snapshot().Notifications; !n.LetterOpened || !n.RoutineReminder || n.SpecialDate {
 					t.Errorf("notifications = %+v", n)
 				}
 			},
@@ -219,7 +219,7 @@ func TestApply(t *testing.T) {
 						t.Errorf("%s: message %q, want it to mention %q", f, ve.Message(f), want)
 					}
 				}
-				if got.Nickname != before.Nickname || !got.UpdatedAt.Equal(before.UpdatedAt) {
+				if got.Snapshot().Nickname != before.Snapshot().Nickname || !got.Snapshot().UpdatedAt.Equal(before.Snapshot().UpdatedAt) {
 					t.Errorf("a refused patch changed the profile: %+v", got)
 				}
 				return
@@ -227,8 +227,8 @@ func TestApply(t *testing.T) {
 			if err != nil {
 				t.Fatalf("err = %v, want the patch accepted", err)
 			}
-			if !got.UpdatedAt.Equal(at) {
-				t.Errorf("updated_at = %v, want %v", got.UpdatedAt, at)
+			if !got.Snapshot().UpdatedAt.Equal(at) {
+				t.Errorf("updated_at = %v, want %v", got.Snapshot().UpdatedAt, at)
 			}
 			if tt.check != nil {
 				tt.check(t, got)
@@ -247,7 +247,7 @@ func TestApplyLeavesAbsentFieldsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Bio != "hello" || got.Birthday == nil || got.Birthday.String() != "1995-05-05" || got.Nickname != "minji" || got.Locale != "en" {
+	if got.Snapshot().Bio != "hello" || got.Snapshot().Birthday == nil || got.Snapshot().Birthday.String() != "1995-05-05" || got.Snapshot().Nickname != "minji" || got.Snapshot().Locale != "en" {
 		t.Errorf("got %+v, want only the locale changed", got)
 	}
 }
@@ -255,7 +255,7 @@ func TestApplyLeavesAbsentFieldsAlone(t *testing.T) {
 func TestEmptyPatchChangesNothing(t *testing.T) {
 	p := newProfile(t)
 	got, err := p.Apply(profile.Patch{}, now)
-	if err != nil || !got.UpdatedAt.Equal(p.UpdatedAt) {
-		t.Errorf("got %v, %v; want the profile untouched", got.UpdatedAt, err)
+	if err != nil || !got.Snapshot().UpdatedAt.Equal(p.Snapshot().UpdatedAt) {
+		t.Errorf("got %v, %v; want the profile untouched", got.Snapshot().UpdatedAt, err)
 	}
 }
