@@ -33,6 +33,9 @@ run: tools infra daprd mailpit ## run the whole system locally (Ctrl-C stops eve
 test: tools services daprd browser ## every test: vet, unit and store tests, end-to-end with real sidecars and Chromium, k8s manifests
 	$(GO) vet $(MODULES)
 	$(GO) test -race -count=1 $(MODULES)
+	@# Fuzz every decoder and validator briefly (seed corpus in the tests; docs/security.md).
+	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime 10s ./apps/platform/fields
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime 10s ./apps/platform/httpx
 	$(GO) test -count=1 -tags e2e -timeout 30m -v ./tools/e2e/...
 	tools/scripts/check-k8s.sh
 

@@ -59,6 +59,7 @@ func TestSecretsAreScopedPerApp(t *testing.T) {
 		{"user-service may not read the signing key", "user-service", "jwt-signing-key", http.StatusForbidden},
 		{"user-service may not read the broker's password", "user-service", "rabbitmq-url", http.StatusForbidden},
 		{"emotion-ml may not read the letter key", "emotion-ml-service", "letter-encryption-key", http.StatusForbidden},
+		{"recommend may not read the signing key", "recommend-service", "jwt-signing-key", http.StatusForbidden},
 		{"letter-storage may not read the letter key", "letter-storage-service", "letter-encryption-key", http.StatusForbidden},
 	}
 	for _, tt := range tests {
