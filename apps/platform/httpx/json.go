@@ -19,7 +19,9 @@ const DefaultMaxJSONBytes = 256 << 10
 
 // DecodeJSON reads the request body into dst. It enforces the JSON content
 // type and a size limit (maxBytes, or DefaultMaxJSONBytes when 0), rejects
-// trailing data, and returns a *problem.Problem describing what was wrong.
+// trailing data, refuses text no field accepts (fields.Text: control
+// characters, bidi controls) in any string it decoded, and returns a
+// *problem.Problem describing what was wrong.
 func DecodeJSON(c *gin.Context, dst any, maxBytes int64) error {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxJSONBytes
@@ -36,6 +38,9 @@ func DecodeJSON(c *gin.Context, dst any, maxBytes int64) error {
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return problem.New(http.StatusBadRequest, "The body must be a single JSON value.")
+	}
+	if errs := textProblems(dst); len(errs) > 0 {
+		return problem.Validation(errs)
 	}
 	return nil
 }

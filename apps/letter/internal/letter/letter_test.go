@@ -90,6 +90,15 @@ func TestNewValidates(t *testing.T) {
 		{"title of 201 Korean characters", valid(func(d *letter.Draft) { d.Title = strings.Repeat("가", 201) }), seoul, morning, []string{"title"}},
 		{"title of 200 characters padded with spaces", valid(func(d *letter.Draft) { d.Title = "  " + strings.Repeat("가", 200) + "\n" }), seoul, morning, nil},
 		{"blank title", valid(func(d *letter.Draft) { d.Title = " \t " }), seoul, morning, []string{"title"}},
+		{"title with NUL", valid(func(d *letter.Draft) { d.Title = "편지\x00" }), seoul, morning, []string{"title"}},
+		{"title with a right-to-left override", valid(func(d *letter.Draft) { d.Title = "a\u202eb" }), seoul, morning, []string{"title"}},
+		{"title on two lines", valid(func(d *letter.Draft) { d.Title = "첫\n둘" }), seoul, morning, []string{"title"}},
+		{"title of zero-width spaces", valid(func(d *letter.Draft) { d.Title = "\u200b\u200b" }), seoul, morning, []string{"title"}},
+		{"title of Hangul fillers", valid(func(d *letter.Draft) { d.Title = "\u3164" }), seoul, morning, []string{"title"}},
+		{"title with an emoji family", valid(func(d *letter.Draft) { d.Title = "우리 👩\u200d👩\u200d👧 ❤\ufe0f" }), seoul, morning, nil},
+		{"content with NUL", valid(func(d *letter.Draft) { d.Content = "안녕\x00" }), seoul, morning, []string{"content"}},
+		{"content with an escape sequence", valid(func(d *letter.Draft) { d.Content = "\x1b[2J안녕" }), seoul, morning, []string{"content"}},
+		{"content with line breaks and tabs", valid(func(d *letter.Draft) { d.Content = "첫 줄\r\n\t둘째 줄\n" }), seoul, morning, nil},
 		{"content of 20,000 Korean characters", valid(func(d *letter.Draft) { d.Content = strings.Repeat("한", 20_000) }), seoul, morning, nil},
 		{"content of 20,001 Korean characters", valid(func(d *letter.Draft) { d.Content = strings.Repeat("한", 20_001) }), seoul, morning, []string{"content"}},
 		{"blank content", valid(func(d *letter.Draft) { d.Content = "\n\n" }), seoul, morning, []string{"content"}},
@@ -122,6 +131,16 @@ func TestNewValidates(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestNewStoresContentWithUnixLineBreaks(t *testing.T) {
+	l, err := letter.New(uuid.New(), uuid.New(), letter.Draft{Title: "t", Content: "a\r\nb\rc", OpenDate: "2026-03-10"}, zone(t, "Asia/Seoul"), time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Snapshot().Content; got != "a\nb\nc" {
+		t.Errorf("content = %q, want %q", got, "a\nb\nc")
 	}
 }
 

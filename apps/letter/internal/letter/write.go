@@ -40,19 +40,26 @@ type Draft struct {
 func New(id, userID uuid.UUID, d Draft, loc *time.Location, now time.Time) (Letter, error) {
 	var errs fields.Set
 
+	// One line a reader can see; the content keeps its line breaks and
+	// tabs, stored as \n whatever the client sent (fields.Line, Text).
 	title := strings.TrimSpace(d.Title)
 	switch n := utf8.RuneCountInString(title); {
 	case n == 0:
 		errs.Add("title", "is required")
 	case n > MaxTitleRunes:
 		errs.Add("title", fmt.Sprintf("must be at most %d characters (it has %d)", MaxTitleRunes, n))
+	default:
+		errs.Line("title", title)
 	}
 
-	switch n := utf8.RuneCountInString(d.Content); {
-	case strings.TrimSpace(d.Content) == "":
+	content := fields.Normalize(d.Content)
+	switch n := utf8.RuneCountInString(content); {
+	case strings.TrimSpace(content) == "":
 		errs.Add("content", "is required")
 	case n > MaxContentRunes:
 		errs.Add("content", fmt.Sprintf("must be at most %d characters (it has %d)", MaxContentRunes, n))
+	default:
+		errs.Text("content", content)
 	}
 
 	today := wallclock.Today(now, loc)
@@ -84,7 +91,7 @@ func New(id, userID uuid.UUID, d Draft, loc *time.Location, now time.Time) (Lett
 		return Letter{}, err
 	}
 	return Letter{
-		id: id, userID: userID, title: title, content: d.Content,
+		id: id, userID: userID, title: title, content: content,
 		openDate: date, openTime: clock, openAt: wallclock.On(date, clock, loc), timezone: loc.String(),
 		imageIDs: images,
 		// Postgres keeps microseconds; cut here so what we return equals
