@@ -187,3 +187,69 @@ func TestNothingListensBeyondLoopback(t *testing.T) {
 		}
 	}
 }
+
+// Finding 5: NUL in a login name, a letter's title or content answered 500
+// (Postgres refuses NUL). Now every field refuses it with a 400 naming it,
+// and nothing is stored.
+func TestControlCharactersAreRefusedWithTheirField(t *testing.T) {
+	problemFor := func(t *testing.T, r response, field string) {
+		t.Helper()
+		expect(t, r, http.StatusBadRequest, "request with a control character")
+		var p struct{ Errors map[string]string }
+		r.json(t, &p)
+		if p.Errors[field] == "" {
+			t.Errorf("no message for %s: %s", field, r.Body)
+		}
+	}
+	gw := sys.gatewayURL(t)
+	problemFor(t, call(t, http.MethodPost, gw+"/api/auth/login", map[string]string{"username": "a\x00b", "password": "x"}), "username")
+	problemFor(t, call(t, http.MethodPost, gw+"/api/auth/signup", map[string]string{"username": "e2e_\x00", "email": "x@example.com", "password": "paper-moon-42"}), "username")
+
+	w := newWriter(t)
+	letter := func(title, content string) map[string]any {
+		return map[string]any{"title": title, "content": content, "open_date": time.Now().AddDate(0, 0, 2).Format(time.DateOnly)}
+	}
+	problemFor(t, w.call(t, http.MethodPost, "/api/letters", letter("제목\x00", "내용")), "title")
+	problemFor(t, w.call(t, http.MethodPost, "/api/letters", letter("제목", "내용\x00")), "content")
+	problemFor(t, w.call(t, http.MethodPost, "/api/letters", letter("a\u202eb", "내용")), "title")
+	problemFor(t, w.call(t, http.MethodPost, "/api/letters", letter("\u200b\u200b", "내용")), "title")
+	problemFor(t, w.call(t, http.MethodPatch, "/api/users/me", map[string]string{"nickname": "\x00"}), "nickname")
+	problemFor(t, w.call(t, http.MethodPost, "/api/routines", map[string]any{"title": "\x00", "kind": "weekly", "weekday": "monday", "time": "09:00"}), "title")
+	problemFor(t, w.call(t, http.MethodPost, "/api/special-dates", map[string]any{"name": "생일\u202e", "date": "2026-05-05", "yearly": true}), "name")
+
+	// Line breaks, tabs and emoji with joiners are text, not attacks.
+	expect(t, w.call(t, http.MethodPost, "/api/letters", letter("우리 👩\u200d👩\u200d👧 ❤\ufe0f", "첫 줄\r\n\t둘째 줄")), http.StatusCreated, "a letter with emoji and line breaks")
+}
+
+// Finding 7: the sidecar's own errors reached the client ("ERR_DIRECT_INVOKE
+// … invalid control character in URL"), CONNECT answered 502.
+func TestTheEdgeNamesNothingInternal(t *testing.T) {
+	w := newWriter(t)
+	gw := sys.gatewayURL(t)
+	tests := []struct {
+		name, method, path string
+		want               int
+	}{
+		{"NUL in a letter id", http.MethodGet, "/api/letters/%00", http.StatusBadRequest},
+		{"escape in a query", http.MethodGet, "/api/letters?category=%1b", http.StatusBadRequest},
+		{"CONNECT", http.MethodConnect, "/api/letters", http.StatusMethodNotAllowed},
+		{"TRACE", http.MethodTrace, "/api/letters", http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := call(t, tt.method, gw+tt.path, nil, bearer(w.token)...)
+			expect(t, r, tt.want, tt.method+" "+tt.path)
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+				t.Errorf("answer is %q, want a problem", r.Header.Get("Content-Type"))
+			}
+			for _, leak := range []string{"ERR_", "dapr", "Dapr", "sqlite", "invoke"} {
+				if strings.Contains(string(r.Body), leak) {
+					t.Errorf("answer names %q: %s", leak, r.Body)
+				}
+			}
+		})
+	}
+	if r := call(t, http.MethodGet, gw+"/", nil); r.Header.Get("Permissions-Policy") == "" {
+		t.Error("the web client is served without a Permissions-Policy")
+	}
+}
