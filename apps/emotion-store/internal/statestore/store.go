@@ -2,6 +2,8 @@
 // (emotion-state: state.postgresql v1) through the sidecar: one JSON
 // document per user, written with its ETag (first-write concurrency) and
 // re-applied on a conflict, so concurrent events for one user all count.
+// Writers in one process queue per document (keylock.go), so conflicts
+// only arise between replicas.
 package statestore
 
 import (
@@ -40,6 +42,7 @@ type Client func() (dapr.Client, error)
 type Store struct {
 	client Client
 	name   string
+	locks  keyLocks
 }
 
 // New returns a store on the component name (Name in production).
@@ -123,6 +126,11 @@ func (s *Store) SetRunning(ctx context.Context, userID, jobID string, running bo
 // update reads key, lets change compute the new document (nil: leave it)
 // and saves it if nobody wrote in between, else starts over.
 func (s *Store) update(ctx context.Context, key string, change func([]byte) ([]byte, error)) error {
+	unlock, err := s.locks.lock(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	for attempt := 1; ; attempt++ {
 		data, etag, err := s.get(ctx, key)
 		if err != nil {

@@ -41,7 +41,8 @@ func moods(t *testing.T, s *statestore.Store, user string) map[string]emotion.Mo
 }
 
 func TestStoreThroughTheSidecar(t *testing.T) {
-	s := statestoretest.New(t)
+	sidecar := statestoretest.Sidecar(t)
+	s := statestoretest.On(t, sidecar)
 	ctx := context.Background()
 
 	t.Run("the same event twice counts once", func(t *testing.T) {
@@ -56,14 +57,18 @@ func TestStoreThroughTheSidecar(t *testing.T) {
 		}
 	})
 
-	t.Run("concurrent events for one user all count", func(t *testing.T) {
-		const n = 16
+	t.Run("concurrent events for one user all count, across replicas", func(t *testing.T) {
+		// Two replicas of the service, nine deliveries each at once: the
+		// replicas race for the user's document (its very first write
+		// too), which only the ETag keeps from losing writes. (Two, not
+		// more: every lost race counts towards the breaker.)
+		replicas := []*statestore.Store{s, statestoretest.On(t, sidecar)}
+		const n = 18
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
 		for i := range n {
 			wg.Go(func() {
-				// Every writer races for the user's very first document too.
-				errs <- apply(ctx, s, "u-race", analysis(t, fmt.Sprintf("l%02d", i), "joy", "gratitude", t0, ""))
+				errs <- apply(ctx, replicas[i%len(replicas)], "u-race", analysis(t, fmt.Sprintf("l%02d", i), "joy", "gratitude", t0, ""))
 			})
 		}
 		wg.Wait()
@@ -75,6 +80,29 @@ func TestStoreThroughTheSidecar(t *testing.T) {
 		}
 		if got := moods(t, s, "u-race"); len(got) != n {
 			t.Errorf("%d letters stored, want %d: a concurrent write was lost", len(got), n)
+		}
+	})
+
+	t.Run("one process's writers queue instead of tripping the state store's breaker", func(t *testing.T) {
+		// Racing 40 writers would fail dozens of saves in a row, and the
+		// resiliency policy's breaker opens after 10, for every user.
+		const n = 40
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Go(func() {
+				errs <- apply(ctx, s, "u-burst", analysis(t, fmt.Sprintf("l%02d", i), "sadness", "loss", t0, ""))
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		if got := moods(t, s, "u-burst"); len(got) != n {
+			t.Errorf("%d letters stored, want %d", len(got), n)
 		}
 	})
 
