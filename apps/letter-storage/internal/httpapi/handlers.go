@@ -44,8 +44,8 @@ func (h *handlers) upload(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Header("Location", "/api/images/"+img.ID)
-	c.JSON(http.StatusCreated, imageResponse{ID: img.ID, ContentType: img.ContentType, Size: img.Size, CreatedAt: img.CreatedAt})
+	c.Header("Location", "/api/images/"+img.ID())
+	c.JSON(http.StatusCreated, imageResponse{ID: img.ID(), ContentType: img.ContentType(), Size: img.Size(), CreatedAt: img.CreatedAt()})
 }
 
 // serve: GET /api/images/{id}.
@@ -55,7 +55,7 @@ func (h *handlers) serve(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	etag := `"` + img.SHA256 + `"`
+	etag := `"` + img.SHA256() + `"`
 	hdr := c.Writer.Header()
 	hdr.Set("Cache-Control", "private, max-age=3600")
 	hdr.Set("X-Content-Type-Options", "nosniff")
@@ -64,7 +64,7 @@ func (h *handlers) serve(c *gin.Context) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	hdr.Set("Content-Type", img.ContentType)
+	hdr.Set("Content-Type", img.ContentType())
 	hdr.Set("Content-Length", strconv.Itoa(len(data)))
 	c.Status(http.StatusOK)
 	_, _ = c.Writer.Write(data)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // The content types accepted, decided from the bytes.
@@ -34,26 +36,62 @@ var (
 )
 
 // Image is the metadata of one stored image. The bytes live in the bucket
-// under ObjectKey.
+// under ObjectKey. Build one with New (an upload) or Restore (from
+// storage); it never changes after.
 type Image struct {
-	ID          string
-	UserID      string
-	ObjectKey   string
-	ContentType string
-	Size        int64
-	SHA256      string // hex
-	LetterID    string // "" while unattached
-	OpenAt      time.Time
-	CreatedAt   time.Time
+	id          string
+	userID      string
+	objectKey   string
+	contentType string
+	size        int64
+	sha256      string // hex
+	letterID    string // "" while unattached
+	openAt      time.Time
+	createdAt   time.Time
 }
 
+// New is a fresh, unattached upload of size bytes whose SHA-256 is sum
+// (hex); its object key is chosen here, never by the client.
+func New(id, userID, contentType string, size int64, sum string, createdAt time.Time) (Image, error) {
+	switch {
+	case uuid.Validate(id) != nil || uuid.Validate(userID) != nil:
+		return Image{}, fmt.Errorf("image: ids must be UUIDs")
+	case !slices.Contains([]string{JPEG, PNG, GIF, WebP}, contentType):
+		return Image{}, ErrUnsupportedType
+	case size <= 0:
+		return Image{}, ErrEmpty
+	case len(sum) != 64 || createdAt.IsZero():
+		return Image{}, fmt.Errorf("image: a SHA-256 and a creation time are required")
+	}
+	return Image{id: id, userID: userID, objectKey: ObjectKey(userID, id), contentType: contentType,
+		size: size, sha256: sum, createdAt: createdAt.UTC()}, nil
+}
+
+// Restore rebuilds an image read from storage (letterID "" and openAt
+// zero while unattached).
+func Restore(id, userID, objectKey, contentType string, size int64, sum, letterID string, openAt, createdAt time.Time) Image {
+	return Image{id: id, userID: userID, objectKey: objectKey, contentType: contentType, size: size,
+		sha256: sum, letterID: letterID, openAt: openAt, createdAt: createdAt}
+}
+
+// The image's parts.
+func (i Image) ID() string           { return i.id }
+func (i Image) UserID() string       { return i.userID }
+func (i Image) ObjectKey() string    { return i.objectKey }
+func (i Image) ContentType() string  { return i.contentType }
+func (i Image) Size() int64          { return i.size }
+func (i Image) SHA256() string       { return i.sha256 }
+func (i Image) LetterID() string     { return i.letterID }
+func (i Image) OpenAt() time.Time    { return i.openAt }
+func (i Image) CreatedAt() time.Time { return i.createdAt }
+
 // Attached reports whether a letter uses the image.
-func (i Image) Attached() bool { return i.LetterID != "" }
+func (i Image) Attached() bool { return i.letterID != "" }
 
 // Sealed reports whether the image's letter is still closed at now. An
 // unattached image is its uploader's draft and never sealed.
 func (i Image) Sealed(now time.Time) bool {
-	return i.Attached() && now.Before(i.OpenAt)
+	return i.Attached() && now.Before(i.openAt)
 }
 
 // ObjectKey is the server-chosen storage name of an image: the client never

@@ -192,9 +192,9 @@ func TestSealed(t *testing.T) {
 		want bool
 	}{
 		{"unattached", Image{}, false},
-		{"letter opens later", Image{LetterID: "l", OpenAt: now.Add(time.Second)}, true},
-		{"letter opens now", Image{LetterID: "l", OpenAt: now}, false},
-		{"letter opened", Image{LetterID: "l", OpenAt: now.Add(-time.Hour)}, false},
+		{"letter opens later", Image{letterID: "l", openAt: now.Add(time.Second)}, true},
+		{"letter opens now", Image{letterID: "l", openAt: now}, false},
+		{"letter opened", Image{letterID: "l", openAt: now.Add(-time.Hour)}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,5 +212,26 @@ func TestAttachErrorSummaryIsSorted(t *testing.T) {
 	}
 	if !strings.Contains(e.Error(), "cannot attach") {
 		t.Fatal(e.Error())
+	}
+}
+
+func TestNewChecksTheUpload(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	id, user, sum := "0b9f2a3e-6c4d-4f7a-9a51-3f1e2d4c5b6a", "7d7c1e0a-2b3c-4d5e-8f90-a1b2c3d4e5f6", strings.Repeat("ab", 32)
+	img, err := New(id, user, PNG, 10, sum, now)
+	if err != nil || img.ObjectKey() != ObjectKey(user, id) || img.Attached() {
+		t.Fatalf("New = %+v, %v", img, err)
+	}
+	for _, tc := range []struct {
+		name, id, ct string
+		size         int64
+	}{
+		{"id not a uuid", "x", PNG, 10},
+		{"content type not sniffed", id, "text/html", 10},
+		{"empty", id, PNG, 0},
+	} {
+		if _, err := New(tc.id, user, tc.ct, tc.size, sum, now); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
 	}
 }

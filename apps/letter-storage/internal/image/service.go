@@ -95,7 +95,7 @@ func NewService(store Store, blobs Blobs, o Options) *Service {
 func (s *Service) MaxBytes() int64 { return s.limits.MaxBytes }
 
 // Upload validates data (already read within MaxBytes+1), strips location
-// metadata from JPEGs, records the image and stores its bytes.
+// and text metadata (stripMetadata), records the image and stores its bytes.
 //
 // The row is written before the object: an object without a row could
 // never be found again (the gcp.bucket binding cannot list safely), while
@@ -108,21 +108,19 @@ func (s *Service) Upload(ctx context.Context, userID string, data []byte) (Image
 	if err != nil {
 		return Image{}, err
 	}
-	if ct == JPEG {
-		if data, err = StripLocation(data); err != nil {
-			return Image{}, fmt.Errorf("%w: %v", ErrUnsupportedType, err)
-		}
+	if data, err = stripMetadata(ct, data); err != nil {
+		return Image{}, fmt.Errorf("%w: %v", ErrUnsupportedType, err)
 	}
 	sum := sha256.Sum256(data)
 	id := uuid.NewString()
-	img := Image{
-		ID: id, UserID: userID, ObjectKey: ObjectKey(userID, id), ContentType: ct,
-		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.clock.Now().UTC(),
+	img, err := New(id, userID, ct, int64(len(data)), hex.EncodeToString(sum[:]), s.clock.Now())
+	if err != nil {
+		return Image{}, err
 	}
 	if err := s.store.Create(ctx, img, s.limits); err != nil {
 		return Image{}, err
 	}
-	if err := s.blobs.Put(ctx, img.ObjectKey, data); err != nil {
+	if err := s.blobs.Put(ctx, img.ObjectKey(), data); err != nil {
 		// Best effort: the sweep removes the row later if this fails.
 		if derr := s.store.Delete(context.WithoutCancel(ctx), id); derr != nil {
 			s.log.WarnContext(ctx, "removing the row of a failed upload", "image_id", id, "err", derr)
@@ -143,9 +141,9 @@ func (s *Service) Open(ctx context.Context, userID, id string) (Image, []byte, e
 		return Image{}, nil, err
 	}
 	if img.Sealed(s.clock.Now()) {
-		return Image{}, nil, &SealedError{OpenAt: img.OpenAt}
+		return Image{}, nil, &SealedError{OpenAt: img.OpenAt()}
 	}
-	data, err := s.blobs.Get(ctx, img.ObjectKey, img.SHA256)
+	data, err := s.blobs.Get(ctx, img.ObjectKey(), img.SHA256())
 	if errors.Is(err, ErrObjectMissing) {
 		return Image{}, nil, fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
@@ -240,9 +238,25 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 
 func (s *Service) removeObjects(ctx context.Context, imgs []Image) error {
 	for _, img := range imgs {
-		if err := s.blobs.Delete(ctx, img.ObjectKey); err != nil {
-			return fmt.Errorf("delete object of image %s: %w", img.ID, err)
+		if err := s.blobs.Delete(ctx, img.ObjectKey()); err != nil {
+			return fmt.Errorf("delete object of image %s: %w", img.ID(), err)
 		}
 	}
 	return nil
+}
+
+// stripMetadata removes what can locate or describe the writer: GPS from a
+// JPEG's EXIF and its XMP, EXIF and text chunks from a PNG, EXIF and XMP
+// chunks from a WebP. GIF carries no EXIF; its comment and application
+// extensions are left (see docs/security.md).
+func stripMetadata(ct string, data []byte) ([]byte, error) {
+	switch ct {
+	case JPEG:
+		return StripLocation(data)
+	case PNG:
+		return StripPNG(data)
+	case WebP:
+		return StripWebP(data)
+	}
+	return data, nil
 }

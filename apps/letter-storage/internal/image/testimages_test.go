@@ -21,7 +21,7 @@ func tiny() stdimage.Image {
 	return img
 }
 
-func jpegBytes(t *testing.T) []byte {
+func jpegBytes(t testing.TB) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, tiny(), nil); err != nil {
@@ -30,7 +30,7 @@ func jpegBytes(t *testing.T) []byte {
 	return b.Bytes()
 }
 
-func pngBytes(t *testing.T) []byte {
+func pngBytes(t testing.TB) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := png.Encode(&b, tiny()); err != nil {
@@ -112,7 +112,7 @@ func withSegment(jpg []byte, marker byte, payload []byte) []byte {
 	return append(out, jpg[2:]...)
 }
 
-func jpegWithGPS(t *testing.T) []byte {
+func jpegWithGPS(t testing.TB) []byte {
 	t.Helper()
 	return withSegment(jpegBytes(t), 0xE1, append([]byte("Exif\x00\x00"), exifTIFF()...))
 }

@@ -42,21 +42,21 @@ const columns = `id, user_id, object_key, content_type, size, sha256, letter_id,
 // lock, so two concurrent uploads cannot both squeeze under it.
 func (s *Store) Create(ctx context.Context, img image.Image, limits image.Limits) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('images:' || $1::text, 0))`, img.UserID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('images:' || $1::text, 0))`, img.UserID()); err != nil {
 			return fmt.Errorf("quota lock: %w", err)
 		}
 		var count int
 		var used int64
-		err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM images WHERE user_id = $1`, img.UserID).Scan(&count, &used)
+		err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM images WHERE user_id = $1`, img.UserID()).Scan(&count, &used)
 		if err != nil {
 			return fmt.Errorf("quota usage: %w", err)
 		}
-		if err := limits.CheckQuota(count, used, img.Size); err != nil {
+		if err := limits.CheckQuota(count, used, img.Size()); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO images (id, user_id, object_key, content_type, size, sha256, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			img.ID, img.UserID, img.ObjectKey, img.ContentType, img.Size, img.SHA256, img.CreatedAt)
+			img.ID(), img.UserID(), img.ObjectKey(), img.ContentType(), img.Size(), img.SHA256(), img.CreatedAt())
 		if err != nil {
 			return fmt.Errorf("insert image: %w", err)
 		}
@@ -177,7 +177,7 @@ func (s *Store) Purge(ctx context.Context, sel image.Selection, remove func(cont
 		}
 		ids := make([]string, len(imgs))
 		for i, img := range imgs {
-			ids[i] = img.ID
+			ids[i] = img.ID()
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM images WHERE id = ANY($1::uuid[])`, ids); err != nil {
 			return fmt.Errorf("delete purged images: %w", err)
@@ -204,14 +204,19 @@ func selection(sel image.Selection) (string, []any, error) {
 }
 
 func scanImage(row pgx.CollectableRow) (image.Image, error) {
-	var img image.Image
-	var letter pgtype.Text
-	var openAt pgtype.Timestamptz
-	err := row.Scan(&img.ID, &img.UserID, &img.ObjectKey, &img.ContentType, &img.Size, &img.SHA256, &letter, &openAt, &img.CreatedAt)
-	img.LetterID = letter.String
-	if openAt.Valid {
-		img.OpenAt = openAt.Time.UTC()
+	var (
+		id, userID, key, contentType, sum string
+		size                              int64
+		letter                            pgtype.Text
+		openAt                            pgtype.Timestamptz
+		createdAt                         time.Time
+	)
+	if err := row.Scan(&id, &userID, &key, &contentType, &size, &sum, &letter, &openAt, &createdAt); err != nil {
+		return image.Image{}, err
 	}
-	img.CreatedAt = img.CreatedAt.UTC()
-	return img, err
+	var open time.Time
+	if openAt.Valid {
+		open = openAt.Time.UTC()
+	}
+	return image.Restore(id, userID, key, contentType, size, sum, letter.String, open, createdAt.UTC()), nil
 }
