@@ -214,12 +214,14 @@ func (s *Service) StartReanalysis(ctx context.Context, userID string) (string, e
 	if err != nil {
 		return "", err
 	}
-	if !started {
-		return jobID, nil
-	}
-	// Listed before it runs: a restart in between resumes it.
+	// Listed before it runs: a restart in between resumes it. A running
+	// job is listed and submitted again too (both are no-ops when done
+	// already), so one whose listing failed the first time is not stuck.
 	if err := s.Store.SetRunning(ctx, userID, jobID, true); err != nil {
 		return "", err
+	}
+	if started {
+		s.Log.InfoContext(ctx, "re-analysis started", "job_id", jobID)
 	}
 	s.jobs.submit(userID, jobID)
 	return jobID, nil
