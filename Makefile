@@ -36,6 +36,9 @@ test: tools services daprd browser ## every test: vet, unit and store tests, end
 	@# Fuzz every decoder and validator briefly (seed corpus in the tests; docs/security.md).
 	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime 10s ./apps/platform/fields
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime 10s ./apps/platform/httpx
+	$(GO) test -run '^$$' -fuzz '^FuzzStripPNG$$' -fuzztime 10s ./apps/letter-storage/internal/image
+	$(GO) test -run '^$$' -fuzz '^FuzzStripWebP$$' -fuzztime 10s ./apps/letter-storage/internal/image
+	$(GO) test -run '^$$' -fuzz '^FuzzStripLocation$$' -fuzztime 10s ./apps/letter-storage/internal/image
 	$(GO) test -count=1 -tags e2e -timeout 30m -v ./tools/e2e/...
 	tools/scripts/check-k8s.sh
 

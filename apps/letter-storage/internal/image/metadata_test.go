@@ -198,3 +198,32 @@ func checkStripper(t *testing.T, strip func([]byte) ([]byte, error), b []byte) {
 		t.Fatalf("stripping the output again: %v, changed %v", err, !bytes.Equal(again, out))
 	}
 }
+
+// Upload strips by the sniffed type: every format that can carry a
+// position loses it.
+func TestStripMetadataByType(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+	}{
+		{"jpeg", jpegWithGPS(t)},
+		{"png", pngWith(t, [][]byte{pngChunk("eXIf", exifTIFF())}, nil)},
+		{"webp", webpWith(0x08, webpChunk("EXIF", exifTIFF()))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ct, err := Sniff(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := stripMetadata(ct, tt.in)
+			if err != nil || bytes.Contains(out, latitudeBytes()) {
+				t.Errorf("%s: err %v, latitude left %v", ct, err, bytes.Contains(out, latitudeBytes()))
+			}
+		})
+	}
+	gif := gifBytes(t)
+	if out, err := stripMetadata(GIF, gif); err != nil || !bytes.Equal(out, gif) {
+		t.Errorf("GIF changed: %v", err)
+	}
+}
