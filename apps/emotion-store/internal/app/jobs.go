@@ -44,6 +44,11 @@ func (p JobPolicy) withDefaults() JobPolicy {
 
 type jobRef struct{ userID, jobID string }
 
+// errRefused marks emotion-ml refusing or staying unreachable past the
+// attempts: the job fails. Any other dispatch error (the state store) is
+// left to the next resume.
+var errRefused = errors.New("emotion-ml did not take the analysis")
+
 // jobRunner dispatches each job once per process. Jobs are recorded as
 // running in the store before they are submitted, so anything lost here
 // (a restart, a full queue) is found again by resume.
@@ -176,7 +181,7 @@ func (r *jobRunner) dispatch(ctx context.Context, ref jobRef) error {
 				})
 			}
 			if err != nil {
-				return fmt.Errorf("analyze letter %s: %w", letterID, err)
+				return fmt.Errorf("%w: letter %s: %w", errRefused, letterID, err)
 			}
 			return nil
 		})
@@ -185,7 +190,10 @@ func (r *jobRunner) dispatch(ctx context.Context, ref jobRef) error {
 		if ctx.Err() != nil {
 			return nil // shutting down: the next start resumes the job
 		}
-		return r.fail(ctx, ref, err)
+		if errors.Is(err, errRefused) {
+			return r.fail(ctx, ref, err)
+		}
+		return err // the state store: the next resume tries again
 	}
 	// Dropping letters may have finished the job.
 	rec, err = s.Store.Record(ctx, ref.userID)
