@@ -14,6 +14,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/routine/internal/events"
 	"github.com/lettertomyself/ltm/apps/routine/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/routine/internal/postgres"
+	"github.com/lettertomyself/ltm/apps/routine/internal/routine"
 )
 
 // Config is everything routine-service reads from its environment.
@@ -46,7 +47,8 @@ func spec(cfg Config) service.Spec {
 		Setup: func(d service.Deps) ([]service.Worker, error) {
 			store := postgres.New(d.DB)
 			events.Subscribe(d.Subs, store)
-			return nil, httpapi.Routes(d, httpapi.App{Store: store, Zones: contact.New(d.Dapr.Get, d.Log)})
+			planner := &routine.Planner{Store: store, Zones: contact.New(d.Dapr.Get, d.Log), Clock: d.Clock}
+			return nil, httpapi.Routes(d, httpapi.App{Store: store, Planner: planner})
 		},
 	}
 }

@@ -14,11 +14,10 @@ import (
 
 // fail is the one place errors become problem responses.
 func (h *handlers) fail(c *gin.Context, err error) {
-	var lookup *contactError
 	switch {
 	case errors.Is(err, routine.ErrNotFound):
 		httpx.Abort(c, problem.Typed(http.StatusNotFound, "not-found", "Not found", "There is no such item."))
-	case errors.As(err, &lookup):
+	case errors.Is(err, routine.ErrZoneUnavailable):
 		h.log.WarnContext(c, "timezone lookup failed", "err", err)
 		c.Header("Retry-After", "5")
 		httpx.Abort(c, problem.Typed(http.StatusServiceUnavailable, "dependency-unavailable", "Service Unavailable",
@@ -28,10 +27,3 @@ func (h *handlers) fail(c *gin.Context, err error) {
 		httpx.Fail(c, h.log, err)
 	}
 }
-
-// contactError is a failed timezone lookup: user-service unreachable, or
-// an answer that is not a profile.
-type contactError struct{ err error }
-
-func (e *contactError) Error() string { return "timezone lookup: " + e.err.Error() }
-func (e *contactError) Unwrap() error { return e.err }

@@ -3,13 +3,11 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/authn"
-	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/wallclock"
@@ -18,15 +16,10 @@ import (
 )
 
 type handlers struct {
-	store routine.Store
-	zones routine.Zones
-	clock clock.Clock
-	log   *slog.Logger
+	store   routine.Store
+	planner *routine.Planner
+	log     *slog.Logger
 }
-
-// now is the clock's time at the precision Postgres keeps, so what a
-// write answers equals what a later read returns.
-func (h *handlers) now() time.Time { return h.clock.Now().UTC().Truncate(time.Microsecond) }
 
 // --- routines
 
@@ -53,17 +46,8 @@ func (h *handlers) createRoutine(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	r, err := routine.NewRoutine(uuid.New(), user, req.fields(), h.now())
+	r, err := h.planner.CreateRoutine(c, user, req.fields())
 	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	loc, err := h.zone(c, user)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if err := h.store.CreateRoutine(c, r, loc.String()); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -95,14 +79,7 @@ func (h *handlers) patchRoutine(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zone(c, user)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	r, err := h.store.UpdateRoutine(c, user, id, loc.String(), func(cur routine.Routine) (routine.Routine, error) {
-		return cur.Apply(req.patch(), h.now())
-	})
+	r, err := h.planner.UpdateRoutine(c, user, id, req.patch())
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -147,17 +124,8 @@ func (h *handlers) createSpecialDate(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	d, err := routine.NewSpecialDate(uuid.New(), user, req.fields(), h.now())
+	d, err := h.planner.CreateSpecialDate(c, user, req.fields())
 	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	loc, err := h.zone(c, user)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if err := h.store.CreateSpecialDate(c, d, loc.String()); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -189,14 +157,7 @@ func (h *handlers) patchSpecialDate(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zone(c, user)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	d, err := h.store.UpdateSpecialDate(c, user, id, loc.String(), func(cur routine.SpecialDate) (routine.SpecialDate, error) {
-		return cur.Apply(req.patch(), h.now())
-	})
+	d, err := h.planner.UpdateSpecialDate(c, user, id, req.patch())
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -228,17 +189,12 @@ func (h *handlers) calendar(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	loc, err := h.zone(c, user)
+	loc, occs, err := h.planner.Calendar(c, user, from, to)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	occs, err := h.occurrences(c, user, from, to)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	ok200(c, calendarDTO{From: from.String(), To: to.String(), Timezone: loc.String(), Occurrences: occs})
+	ok200(c, calendarDTO{From: from.String(), To: to.String(), Timezone: loc.String(), Occurrences: toOccurrenceDTOs(occs)})
 }
 
 func (h *handlers) today(c *gin.Context) {
@@ -246,30 +202,12 @@ func (h *handlers) today(c *gin.Context) {
 	if !ok {
 		return
 	}
-	loc, err := h.zone(c, user)
+	day, loc, occs, err := h.planner.Today(c, user)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	day := wallclock.Today(h.clock.Now(), loc)
-	occs, err := h.occurrences(c, user, day, day)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	ok200(c, todayDTO{Date: day.String(), Timezone: loc.String(), Occurrences: occs})
-}
-
-func (h *handlers) occurrences(c *gin.Context, user uuid.UUID, from, to wallclock.Date) ([]occurrenceDTO, error) {
-	rs, err := h.store.ListRoutines(c, user)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := h.store.ListSpecialDates(c, user)
-	if err != nil {
-		return nil, err
-	}
-	return toOccurrenceDTOs(routine.Occurrences(from, to, rs, ds)), nil
+	ok200(c, todayDTO{Date: day.String(), Timezone: loc.String(), Occurrences: toOccurrenceDTOs(occs)})
 }
 
 // parseRange reads the calendar's from and to, reporting every problem.
@@ -294,15 +232,6 @@ func parseRange(fromRaw, toRaw string) (wallclock.Date, wallclock.Date, error) {
 }
 
 // --- helpers
-
-// zone is the user's timezone; a failed lookup fails the request (503).
-func (h *handlers) zone(c *gin.Context, user uuid.UUID) (*time.Location, error) {
-	loc, err := h.zones.Zone(c, user.String())
-	if err != nil {
-		return nil, &contactError{err: err}
-	}
-	return loc, nil
-}
 
 // callerAndID also reads the item id; one that is not a UUID names no
 // item, so it is a 404 like any other missing one.

@@ -8,15 +8,16 @@ import (
 	"github.com/lettertomyself/ltm/apps/routine/internal/routine"
 )
 
-// App is what the routes call.
+// App is what the routes call: reads and deletes go to the store, writes
+// and calendars through the planner (they need the owner's zone).
 type App struct {
-	Store routine.Store
-	Zones routine.Zones
+	Store   routine.Store
+	Planner *routine.Planner
 }
 
 // Routes mounts routine-service's whole HTTP surface.
 func Routes(d service.Deps, app App) error {
-	api := &handlers{store: app.Store, zones: app.Zones, clock: d.Clock, log: d.Log}
+	api := &handlers{store: app.Store, planner: app.Planner, log: d.Log}
 
 	// Public, through the gateway, with an access token.
 	a := d.Router.Group("/api", d.Auth.Require())
