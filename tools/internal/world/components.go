@@ -24,7 +24,7 @@ type Patches struct {
 	// Publish and Subscribe grant test apps topics on the pubsub
 	// component (its publishingScopes / subscriptionScopes): app → topics.
 	Publish, Subscribe map[string][]string
-	CronEvery          string // faster sweeps, so the tests are quick
+	CronEvery          string // faster sweeps, so the tests are quick ("": as committed)
 }
 
 // WriteComponents copies components/*.yaml (and the gcp.bucket variant from
@@ -74,7 +74,9 @@ func (w *World) patch(doc map[string]any, p Patches, gcsVariant bool) {
 		setMeta(doc, "host", "127.0.0.1")
 		setMeta(doc, "port", fmt.Sprint(p.SMTPPort))
 	case "scheduler-sweep":
-		setMeta(doc, "schedule", p.CronEvery)
+		if p.CronEvery != "" {
+			setMeta(doc, "schedule", p.CronEvery)
+		}
 	case "pubsub":
 		grantTopics(doc, "publishingScopes", p.Publish)
 		grantTopics(doc, "subscriptionScopes", p.Subscribe)
