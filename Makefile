@@ -11,6 +11,8 @@ DATA    := $(CURDIR)/.data
 MODULES  = $(shell $(GO) list -m -f '{{.Dir}}/...')
 
 DAPR_VERSION := 1.18.1
+# One system boot at a time on this machine (fixed ports): the e2e suite and the system benchmark.
+E2E_LOCK     := /tmp/ltm-e2e.lock
 DAPRD_SRC    := tools/daprd/go.mod tools/daprd/go.sum $(wildcard tools/daprd/*.go)
 
 # The local mail server: SMTP for the smtp binding, a web inbox for people.
@@ -43,8 +45,13 @@ test: tools services daprd browser ## every test: vet, unit and store tests, end
 	tools/scripts/check-k8s.sh
 
 .PHONY: bench
-bench: tools services daprd ## benchmarks (performance is measured here, never asserted in tests)
+bench: tools services daprd ## benchmarks: Go micro-benchmarks, then the system against the bare Dapr floor (quick, < 5 min)
 	$(GO) test -run '^$$' -bench . -benchmem $(MODULES)
+	flock $(E2E_LOCK) $(GO) run ./tools/bench
+
+.PHONY: bench-full
+bench-full: tools services daprd ## the system benchmark in full (P3 with 10,000 letters); table and .data/bench/latest.json
+	flock $(E2E_LOCK) $(GO) run ./tools/bench -full
 
 .PHONY: tools
 tools: ## build the launcher and devenv into bin/
