@@ -47,6 +47,9 @@ type Base struct {
 	DaprHTTPPort int        `env:"DAPR_HTTP_PORT" envDefault:"3500"`
 	DaprGRPCPort int        `env:"DAPR_GRPC_PORT" envDefault:"50001"`
 	DaprHost     string     `env:"DAPR_HOST" envDefault:"127.0.0.1"`
+	// PprofPort, when set, serves the runtime's profiles on
+	// 127.0.0.1:PprofPort (never another interface); 0 is off.
+	PprofPort int `env:"PPROF_PORT"`
 	// ShutdownTimeout must stay below the sidecar's graceful shutdown
 	// (daprd's default is 5s) so in-flight requests finish while it still
 	// forwards their calls.

@@ -228,6 +228,15 @@ func (s *Service) Run(ctx context.Context) error {
 			ShutdownTimeout: s.base.ShutdownTimeout,
 		}, s.Router)
 	})
+	if s.base.PprofPort > 0 {
+		g.Go(func() error {
+			return httpx.Serve(gctx, s.Log, httpx.ServerConfig{
+				Addr:            net.JoinHostPort("127.0.0.1", strconv.Itoa(s.base.PprofPort)),
+				ReadTimeout:     s.base.ReadTimeout,
+				ShutdownTimeout: s.base.ShutdownTimeout,
+			}, pprofHandler())
+		})
+	}
 	err := g.Wait()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.Log.Error("stopped with error", "err", err)
