@@ -39,8 +39,9 @@ type Config struct {
 	Argon2Parallelism   uint8  `env:"ARGON2_PARALLELISM" envDefault:"2"`
 	Argon2MaxConcurrent int    `env:"ARGON2_MAX_CONCURRENT" envDefault:"4"`
 
-	// Failed logins: per account, then per client address (more room:
-	// many people can share one address).
+	// Failed logins: per account from one client address, then per client
+	// address (more room: many people share one address). docs/security.md
+	// compares the numbers with OWASP's guidance.
 	ThrottleAccountFailures int           `env:"THROTTLE_ACCOUNT_FAILURES" envDefault:"5"`
 	ThrottleAddressFailures int           `env:"THROTTLE_ADDRESS_FAILURES" envDefault:"100"`
 	ThrottleWindow          time.Duration `env:"THROTTLE_WINDOW" envDefault:"15m"`

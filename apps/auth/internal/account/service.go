@@ -151,7 +151,7 @@ func (s *Service) Login(ctx context.Context, identifier, pw, addr string) (Pair,
 		}
 		return Pair{}, ErrInvalidCredentials
 	}
-	if err := s.Throttle.Succeed(ctx, subject.Account); err != nil {
+	if err := s.Throttle.Succeed(ctx, subject); err != nil {
 		return Pair{}, err
 	}
 	s.upgradeHash(ctx, a, pw)
@@ -329,8 +329,9 @@ func (s *Service) Delete(ctx context.Context, userID, pw, addr string) error {
 	if err := s.Store.Delete(ctx, a.ID()); err != nil {
 		return err
 	}
-	// Its throttle state would only ever be read again by an attacker.
-	if err := s.Throttle.Succeed(ctx, a.ID().String()); err != nil {
+	// Its throttle state would only ever be read again by an attacker
+	// (other addresses' counts are pruned after the window).
+	if err := s.Throttle.Succeed(ctx, throttle.Subject{Account: a.ID().String(), Address: addr}); err != nil {
 		s.Log.WarnContext(ctx, "forgetting a deleted account's throttle state failed", "err", err)
 	}
 	return nil

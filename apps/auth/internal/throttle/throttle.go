@@ -1,6 +1,9 @@
 // Package throttle slows down password guessing: failed logins are counted
-// per account and per client address, and past a threshold the key is
-// locked for a time that doubles with every further failure. The state
+// per (account, client address) and per client address, and past a
+// threshold the key is locked for a time that doubles with every further
+// failure (answered as 429 with Retry-After, never a held request). No key
+// covers an account from every address: five wrong passwords from anywhere
+// used to lock the real owner out too (issue 15, finding 4). The state
 // lives in Postgres so it survives restarts and is shared by replicas.
 package throttle
 
@@ -75,7 +78,8 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// Limit is one kind of key with its policy: per account, per address.
+// Limit is one kind of key with its policy: per (account, address), per
+// address.
 type Limit struct {
 	Prefix string
 	Policy Policy
@@ -85,16 +89,16 @@ type Limit struct {
 type Throttler struct {
 	store   Store
 	clock   clock.Clock
-	Account Limit
+	Pair    Limit
 	Address Limit
 }
 
-// New returns a throttler. Accounts and addresses have separate policies:
-// many people can share one address (an office, a carrier's NAT), so an
-// address usually gets more room than an account.
-func New(store Store, c clock.Clock, account, address Policy) *Throttler {
+// New returns a throttler. An account seen from one address and an address
+// have separate policies: many people share one address (an office, a
+// carrier's NAT, every local process), so an address gets far more room.
+func New(store Store, c clock.Clock, pair, address Policy) *Throttler {
 	return &Throttler{store: store, clock: c,
-		Account: Limit{Prefix: "account:", Policy: account},
+		Pair:    Limit{Prefix: "pair:", Policy: pair},
 		Address: Limit{Prefix: "addr:", Policy: address}}
 }
 
@@ -110,7 +114,7 @@ type keyed struct {
 }
 
 func (t *Throttler) keys(s Subject) []keyed {
-	out := []keyed{{t.Account.Prefix + s.Account, t.Account.Policy}}
+	out := []keyed{{t.pairKey(s), t.Pair.Policy}}
 	if s.Address != "" {
 		out = append(out, keyed{t.Address.Prefix + s.Address, t.Address.Policy})
 	}
@@ -143,9 +147,15 @@ func (t *Throttler) Fail(ctx context.Context, s Subject) error {
 	return nil
 }
 
-// Succeed forgets the account's failures. The address keeps its count: a
-// guesser must not be able to reset it by logging into an account of
-// their own between guesses.
-func (t *Throttler) Succeed(ctx context.Context, account string) error {
-	return t.store.Delete(ctx, t.Account.Prefix+account)
+// Succeed forgets the failures of the account from the subject's address.
+// The address keeps its count: a guesser must not be able to reset it by
+// logging into an account of their own between guesses.
+func (t *Throttler) Succeed(ctx context.Context, s Subject) error {
+	return t.store.Delete(ctx, t.pairKey(s))
+}
+
+// pairKey: the address last, so an account name cannot end in a way that
+// collides with another (account, address) pair.
+func (t *Throttler) pairKey(s Subject) string {
+	return t.Pair.Prefix + s.Account + " " + s.Address
 }

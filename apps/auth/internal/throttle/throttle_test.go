@@ -59,8 +59,6 @@ func TestThrottler(t *testing.T) {
 	addrPolicy := policy
 	addrPolicy.MaxFailures = 8
 	th := New(NewMemoryStore(), fake, policy, addrPolicy)
-	victim := Subject{Account: "alice", Address: "203.0.113.7"}
-
 	wait := func(s Subject) time.Duration {
 		t.Helper()
 		d, err := th.Check(ctx, s)
@@ -69,33 +67,51 @@ func TestThrottler(t *testing.T) {
 		}
 		return d
 	}
-	other := Subject{Account: "alice", Address: "198.51.100.1"}
-	for range 4 {
-		_ = th.Fail(ctx, other)
+	fail := func(s Subject, n int) {
+		t.Helper()
+		for range n {
+			if err := th.Fail(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	victim := Subject{Account: "alice", Address: "203.0.113.7"}
+	stranger := Subject{Account: "alice", Address: "198.51.100.1"}
+
+	// Issue 15, finding 4: a stranger's wrong passwords for alice lock the
+	// stranger out of alice, never alice from her own address.
+	fail(stranger, 5)
+	if d := wait(stranger); d != time.Minute {
+		t.Fatalf("the stranger after 5 failures: %s, want 1m", d)
 	}
 	if d := wait(victim); d != 0 {
-		t.Fatalf("locked after 4 failures: %s", d)
+		t.Fatalf("alice from her own address locked by a stranger: %s", d)
 	}
-	if err := th.Succeed(ctx, "alice"); err != nil {
+	fail(stranger, 1) // progressive: every further miss doubles the lock
+	if d := wait(stranger); d != 2*time.Minute {
+		t.Fatalf("the stranger's 6th failure: %s, want 2m", d)
+	}
+
+	// Alice's own misses count from her address; a success forgets them.
+	fail(victim, 4)
+	if err := th.Succeed(ctx, victim); err != nil {
 		t.Fatal(err)
 	}
-	for range 4 {
-		_ = th.Fail(ctx, victim)
-	}
+	fail(victim, 1)
 	if d := wait(victim); d != 0 {
-		t.Fatalf("success did not reset the account: locked for %s", d)
+		t.Fatalf("success did not reset alice's count: locked for %s", d)
 	}
-	_ = th.Fail(ctx, victim) // the account's 5th since the reset
-	if d := wait(other); d != time.Minute {
-		t.Fatalf("account lock seen from another address = %s, want 1m", d)
+	if d := wait(stranger); d != 2*time.Minute {
+		t.Fatalf("alice's success touched the stranger's lock: %s", d)
 	}
-	if d := wait(Subject{Account: "bob", Address: victim.Address}); d != 0 {
-		t.Fatalf("the address locked after 5 of its 8 allowed failures: %s", d)
+
+	// A guesser spreading over accounts from one address hits the address
+	// limit (8 here): 5 of alice's, then 3 more.
+	fail(Subject{Account: "bob", Address: victim.Address}, 2)
+	if d := wait(Subject{Account: "erin", Address: victim.Address}); d != 0 {
+		t.Fatalf("the address locked after 7 of its 8 failures: %s", d)
 	}
-	// A guesser spreading over accounts hits the address limit.
-	for _, name := range []string{"bob", "carol", "dave"} {
-		_ = th.Fail(ctx, Subject{Account: name, Address: victim.Address})
-	}
+	fail(Subject{Account: "carol", Address: victim.Address}, 1)
 	if d := wait(Subject{Account: "erin", Address: victim.Address}); d != time.Minute {
 		t.Errorf("another account from the guessing address = %s, want 1m", d)
 	}
@@ -105,5 +121,8 @@ func TestThrottler(t *testing.T) {
 	fake.Advance(time.Minute)
 	if d := wait(victim); d != 0 {
 		t.Errorf("still locked after the lock ran out: %s", d)
+	}
+	if d := wait(stranger); d != time.Minute {
+		t.Errorf("the stranger's lock after a minute: %s, want 1m left", d)
 	}
 }
