@@ -65,6 +65,19 @@ func run(args []string, stdout io.Writer) error {
 		}
 		failed += len(findings)
 		fmt.Fprintf(stdout, "k8s/overlays/%s: %s\n", name, budget)
+		if name == "prod" && !*release {
+			left, _, _, err := checkOverlay(dir, r, r.install, true)
+			if err != nil {
+				return err
+			}
+			n := 0
+			for _, f := range left {
+				if f.Rule == "placeholder" {
+					n++
+				}
+			}
+			fmt.Fprintf(stdout, "k8s/overlays/prod: %d placeholders to replace before an apply (check-k8s.sh --release)\n", n)
+		}
 		fmt.Fprintf(stdout, "k8s/overlays/%s: %d resources, %d findings\n", name, n, len(findings))
 	}
 	if failed > 0 {
