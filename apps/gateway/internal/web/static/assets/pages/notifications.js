@@ -21,7 +21,7 @@ export function notificationsPage() {
       items.map((n) => h("li", { class: "item", "data-testid": "notification-item", "data-notification-id": n.id, "data-kind": n.kind, "data-status": n.status },
         h("div", {},
           h("strong", { text: n.subject || t(`notifications.kind.${n.kind}`) }),
-          h("p", { class: "meta" }, t(`notifications.kind.${n.kind}`), " · ", fmtDateTime(n.sent_at || n.created_at))),
+          h("p", { class: "meta" }, n.subject ? [t(`notifications.kind.${n.kind}`), " · "] : null, fmtDateTime(n.sent_at || n.created_at))),
         h("span", { class: `badge status-${n.status}`, text: t(`notifications.status.${n.status}`) })))));
   })();
   return h("div", { class: "stack" }, pageHead(t("notifications.title"), t("notifications.lead")), box);
