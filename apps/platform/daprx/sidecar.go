@@ -23,6 +23,7 @@ import (
 	dapr "github.com/dapr/go-sdk/client"
 
 	"github.com/lettertomyself/ltm/apps/platform/logging"
+	"github.com/lettertomyself/ltm/apps/platform/retry"
 )
 
 // PubSub is the name of the pub/sub component every service uses.
@@ -108,31 +109,35 @@ func (s *Sidecar) HTTPEndpoint() string {
 func (s *Sidecar) Connect(ctx context.Context) error {
 	start := time.Now()
 	warned := false
-	for {
-		if err := s.Ready(ctx); err == nil {
-			c, err := dapr.NewClientWithAddressContext(ctx, net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.GRPCPort)))
-			if err == nil {
-				if s.cfg.APIToken != "" {
-					c.WithAuthToken(s.cfg.APIToken)
-				}
-				s.mu.Lock()
-				s.client = c
-				s.mu.Unlock()
-				close(s.ready)
-				s.log.Info("connected to dapr sidecar", "after", time.Since(start).Round(time.Millisecond).String())
-				return nil
+	// Short waits: a sidecar usually comes within seconds of its app.
+	policy := retry.Policy{First: 250 * time.Millisecond, Max: 2 * time.Second, Jitter: 0.2}
+	err := retry.Do(ctx, policy, func(ctx context.Context) error {
+		if err := s.Ready(ctx); err != nil {
+			if !warned && time.Since(start) > 5*time.Second {
+				s.log.Warn("waiting for dapr sidecar", "endpoint", s.HTTPEndpoint(), "err", err)
+				warned = true
 			}
+			return err
+		}
+		c, err := dapr.NewClientWithAddressContext(ctx, net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.GRPCPort)))
+		if err != nil {
 			s.log.Warn("dapr grpc connect failed; retrying", "err", err)
-		} else if !warned && time.Since(start) > 5*time.Second {
-			s.log.Warn("waiting for dapr sidecar", "endpoint", s.HTTPEndpoint(), "err", err)
-			warned = true
+			return err
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("dapr sidecar not reached: %w", ctx.Err())
-		case <-time.After(250 * time.Millisecond):
+		if s.cfg.APIToken != "" {
+			c.WithAuthToken(s.cfg.APIToken)
 		}
+		s.mu.Lock()
+		s.client = c
+		s.mu.Unlock()
+		close(s.ready)
+		return nil
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("dapr sidecar not reached: %w", err)
 	}
+	s.log.Info("connected to dapr sidecar", "after", time.Since(start).Round(time.Millisecond).String())
+	return nil
 }
 
 // Ready reports whether the sidecar answers its outbound health check.

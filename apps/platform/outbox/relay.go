@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/lettertomyself/ltm/apps/platform/retry"
 )
 
 // Publisher sends one event under a given CloudEvent id; the Dapr sidecar
@@ -64,6 +66,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		}
 	}()
 	failures := 0
+	backoff := r.backoff()
 	for {
 		var err error
 		if conn == nil || conn.IsClosed() {
@@ -78,7 +81,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		wait := r.Interval
 		if err != nil {
 			failures++
-			wait = r.wait(failures)
+			wait = backoff.Next()
 			r.log.Warn("outbox relay interrupted; retrying", "err", err, "failures", failures)
 			if conn != nil {
 				// Closing it also releases the leader lock, if held.
@@ -87,6 +90,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			}
 		} else {
 			failures = 0
+			backoff.Reset()
 		}
 		select {
 		case <-ctx.Done():
@@ -122,17 +126,21 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	failures := 0
+	backoff := r.backoff()
 	for {
+		wait := r.Interval
 		if err := r.Drain(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			failures++
+			wait = backoff.Next()
 			r.log.Warn("outbox publish failed; will retry", "err", err, "failures", failures)
 		} else {
 			failures = 0
+			backoff.Reset()
 		}
-		wctx, cancel := context.WithTimeout(ctx, r.wait(failures))
+		wctx, cancel := context.WithTimeout(ctx, wait)
 		_, err := conn.WaitForNotification(wctx)
 		cancel()
 		if ctx.Err() != nil {
@@ -144,15 +152,10 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) error {
 	}
 }
 
-func (r *Relay) wait(failures int) time.Duration {
-	d := r.Interval
-	for range failures {
-		d *= 2
-		if d >= r.MaxBackoff {
-			return r.MaxBackoff
-		}
-	}
-	return d
+// backoff is the wait after each failure in a row: Interval doubling up
+// to MaxBackoff.
+func (r *Relay) backoff() *retry.Backoff {
+	return retry.Policy{First: r.Interval, Max: r.MaxBackoff, Jitter: 0.2}.New()
 }
 
 type row struct {

@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	"github.com/lettertomyself/ltm/apps/platform/retry"
 )
 
 // Options configure Open.
@@ -76,20 +78,16 @@ func waitReachable(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool, ti
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	for attempt := 1; ; attempt++ {
-		err := pool.Ping(ctx)
-		if err == nil {
-			return nil
-		}
-		if attempt == 1 {
-			log.Warn("database not reachable yet; retrying", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("database not reachable within %s: %w", timeout, err)
-		case <-time.After(500 * time.Millisecond):
-		}
+	err := retry.Do(ctx, retry.Policy{First: 250 * time.Millisecond, Max: 2 * time.Second, Jitter: 0.2}, pool.Ping,
+		func(err error, failures int, _ time.Duration) {
+			if failures == 1 {
+				log.Warn("database not reachable yet; retrying", "err", err)
+			}
+		})
+	if err != nil {
+		return fmt.Errorf("database not reachable within %s: %w", timeout, err)
 	}
+	return nil
 }
 
 // Migrate applies every pending migration of m. A Postgres advisory lock

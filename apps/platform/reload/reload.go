@@ -10,6 +10,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/lettertomyself/ltm/apps/platform/retry"
 )
 
 // Secrets reads the secret store (daprx.Sidecar is one). OptionalSecret
@@ -20,9 +22,6 @@ type Secrets interface {
 	Secret(ctx context.Context, key string) (string, error)
 	OptionalSecret(ctx context.Context, key string) (string, error)
 }
-
-// maxBackoff bounds the wait between failed first loads.
-const maxBackoff = 30 * time.Second
 
 // Loop runs Load until ctx is done.
 type Loop struct {
@@ -36,7 +35,7 @@ type Loop struct {
 	// Interval is the re-read period; 0 stops after the first load.
 	Interval time.Duration
 	// FirstRetry is the first wait after a failed first load, doubling up
-	// to 30s; default 1s.
+	// to 30s (retry.Default); default 1s.
 	FirstRetry time.Duration
 	Log        *slog.Logger
 }
@@ -48,44 +47,26 @@ func (l *Loop) Run(ctx context.Context) error {
 		return nil
 	case <-l.Connected:
 	}
-	backoff := l.FirstRetry
-	if backoff <= 0 {
-		backoff = time.Second
+	// The first load is retried until it succeeds: the service answers 503
+	// until it has keys, and nothing else can fix that.
+	policy := retry.Default
+	if l.FirstRetry > 0 {
+		policy.First = l.FirstRetry
 	}
-	for {
-		err := l.Load(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err == nil {
-			break
-		}
+	err := retry.Do(ctx, policy, l.Load, func(err error, _ int, wait time.Duration) {
 		// The error names the secret, never its value.
-		l.Log.ErrorContext(ctx, l.What+" not loaded; retrying", "err", err, "retry_in", backoff.String())
-		if !sleep(ctx, backoff) {
-			return nil
-		}
-		backoff = min(backoff*2, maxBackoff)
+		l.Log.ErrorContext(ctx, l.What+" not loaded; retrying", "err", err, "retry_in", wait.Round(time.Millisecond).String())
+	})
+	if err != nil {
+		return nil // only ctx ends it
 	}
 	if l.Interval <= 0 {
 		return nil
 	}
-	for sleep(ctx, l.Interval) {
+	for retry.Sleep(ctx, l.Interval) {
 		if err := l.Load(ctx); err != nil && ctx.Err() == nil {
 			l.Log.WarnContext(ctx, "reloading "+l.What+" failed; keeping the loaded ones", "err", err)
 		}
 	}
 	return nil
-}
-
-// sleep waits d, or less when ctx ends first (then false).
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
