@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -22,8 +23,9 @@ import (
 )
 
 type handlers struct {
-	svc *app.Service
-	log *slog.Logger
+	svc    *app.Service
+	log    *slog.Logger
+	locale func(ctx context.Context, userID string) string
 }
 
 // itemDTO is one item as the API shows it, in the caller's language.
@@ -87,7 +89,7 @@ func (h *handlers) recommend(c *gin.Context) {
 		}
 		q.PerType = n
 	}
-	lang := callerLang(c, &invalid)
+	lang := h.callerLang(c, userID, &invalid)
 	if err := invalid.Err(); err != nil {
 		h.fail(c, err)
 		return
@@ -130,14 +132,18 @@ var supported = []language.Tag{language.Korean, language.English}
 
 var matcher = language.NewMatcher(supported)
 
-// callerLang is ?lang= (ko or en) when given, else the best match of
-// Accept-Language, else Korean. A bad lang is added to invalid.
-func callerLang(c *gin.Context, invalid *fields.Set) string {
+// callerLang is ?lang= (ko or en) when given, else the caller's profile
+// locale, else the best match of Accept-Language, else Korean. A bad lang
+// is added to invalid.
+func (h *handlers) callerLang(c *gin.Context, userID string, invalid *fields.Set) string {
 	if raw, ok := c.GetQuery("lang"); ok {
 		if raw != "ko" && raw != "en" {
 			invalid.Add("lang", "must be ko or en")
 		}
 		return raw
+	}
+	if l := h.locale(c.Request.Context(), userID); l != "" {
+		return l
 	}
 	tags, _, err := language.ParseAcceptLanguage(c.GetHeader("Accept-Language"))
 	if err != nil || len(tags) == 0 {
@@ -213,7 +219,7 @@ func (h *handlers) listFeedback(c *gin.Context) {
 		return
 	}
 	var invalid fields.Set
-	lang := callerLang(c, &invalid)
+	lang := h.callerLang(c, authn.UserID(c.Request.Context()), &invalid)
 	if err := invalid.Err(); err != nil {
 		h.fail(c, err)
 		return

@@ -53,8 +53,9 @@ type app struct {
 }
 
 type setup struct {
-	moods *moods
-	model model.Config
+	moods   *moods
+	model   model.Config
+	locales map[string]string // user id → profile locale (none: user-service cannot say)
 }
 
 func freePort(t *testing.T) int {
@@ -93,6 +94,7 @@ func start(t *testing.T, s setup) *app {
 	if s.moods != nil {
 		opts.Moods = s.moods
 	}
+	opts.Locale = func(_ context.Context, userID string) string { return s.locales[userID] }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -256,24 +258,32 @@ func TestDefaultAnswerIsThreeFilmsAndThreeSongsForTheMoodInKorean(t *testing.T) 
 	}
 }
 
-func TestLanguageFromQueryThenAcceptLanguage(t *testing.T) {
-	a := start(t, setup{moods: &moods{mood: "joy"}})
-	user := uuid.NewString()
+func TestLanguageFromQueryThenProfileThenAcceptLanguage(t *testing.T) {
+	user, english, korean := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	a := start(t, setup{moods: &moods{mood: "joy"}, locales: map[string]string{english: "en", korean: "ko"}})
 	tests := []struct {
 		name   string
+		user   string
 		query  string
 		header []string
 		want   string
 	}{
-		{"default is Korean", "", nil, "ko"},
-		{"lang=en", "&lang=en", nil, "en"},
-		{"Accept-Language English", "", []string{"Accept-Language", "en-US,en;q=0.9"}, "en"},
-		{"Accept-Language unsupported falls back to Korean", "", []string{"Accept-Language", "fr-FR"}, "ko"},
-		{"lang wins over Accept-Language", "&lang=ko", []string{"Accept-Language", "en"}, "ko"},
+		{"the profile's English", english, "", nil, "en"},
+		{"the profile wins over Accept-Language", korean, "", []string{"Accept-Language", "en"}, "ko"},
+		{"lang wins over the profile", english, "&lang=ko", nil, "ko"},
+		{"default is Korean", "", "", nil, "ko"},
+		{"lang=en", "", "&lang=en", nil, "en"},
+		{"no profile locale: Accept-Language English", "", "", []string{"Accept-Language", "en-US,en;q=0.9"}, "en"},
+		{"Accept-Language unsupported falls back to Korean", "", "", []string{"Accept-Language", "fr-FR"}, "ko"},
+		{"lang wins over Accept-Language", "", "&lang=ko", []string{"Accept-Language", "en"}, "ko"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ans := a.recommend(user, "?types=activity&limit=2"+tt.query, tt.header...)
+			who := tt.user
+			if who == "" {
+				who = user
+			}
+			ans := a.recommend(who, "?types=activity&limit=2"+tt.query, tt.header...)
 			if len(ans.Items) != 2 {
 				t.Fatalf("%d items, want 2", len(ans.Items))
 			}

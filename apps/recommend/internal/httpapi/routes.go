@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/lettertomyself/ltm/apps/platform/contact"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
@@ -47,6 +48,8 @@ type Options struct {
 	Rand *rand.Rand
 	// Moods replaces the lookup on emotion-store-service.
 	Moods app.Moods
+	// Locale replaces the profile lookup on user-service.
+	Locale func(ctx context.Context, userID string) string
 }
 
 // Setup returns recommend-service's wiring.
@@ -75,7 +78,11 @@ func Setup(cfg Config, opts Options) func(service.Deps) ([]service.Worker, error
 		}
 		store := daprstate.New(cfg.StateStore, func() (daprstate.Client, error) { return d.Dapr.Client() })
 		svc := app.New(cat, store, mood, d.Clock, rng, d.Log, modelOpts)
-		api := &handlers{svc: svc, log: d.Log}
+		locale := opts.Locale
+		if locale == nil {
+			locale = profileLocale(contact.New(d.Dapr.Get, d.Log), cfg.MoodTimeout)
+		}
+		api := &handlers{svc: svc, log: d.Log, locale: locale}
 		ev := events.New(svc, d.Log)
 
 		// Pub/sub (POST /events/<topic>, from the sidecar only).
@@ -83,10 +90,25 @@ func Setup(cfg Config, opts Options) func(service.Deps) ([]service.Worker, error
 
 		// Public, through the gateway, with an access token.
 		rec := d.Router.Group("/api/recommendations", d.Auth.Require())
-		rec.GET("", api.recommend)             // GET /api/recommendations?types=&limit=&lang= — items for the recent mood
+		rec.GET("", api.recommend)             // GET /api/recommendations?types=&limit=&lang= — items for the recent mood, in the caller's locale
 		rec.POST("/feedback", api.setFeedback) // POST /api/recommendations/feedback — like, dislike or none
 		rec.GET("/feedback", api.listFeedback) // GET /api/recommendations/feedback?lang= — the caller's likes and dislikes
 
 		return nil, nil
+	}
+}
+
+// profileLocale is the caller's profile locale ("ko" or "en") from
+// user-service, or "" when it cannot say within timeout: the answer then
+// follows Accept-Language rather than wait.
+func profileLocale(c *contact.Client, timeout time.Duration) func(ctx context.Context, userID string) string {
+	return func(ctx context.Context, userID string) string {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		ct, err := c.Lookup(ctx, userID)
+		if err != nil || (ct.Locale != "ko" && ct.Locale != "en") {
+			return ""
+		}
+		return ct.Locale
 	}
 }

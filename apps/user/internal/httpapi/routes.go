@@ -10,7 +10,7 @@ import (
 )
 
 // ContactCallers are the only apps the contact lookup answers.
-var ContactCallers = []string{"notification-service", "letter-service", "routine-service", "emotion-store-service"}
+var ContactCallers = []string{"notification-service", "letter-service", "routine-service", "emotion-store-service", "recommend-service"}
 
 // App is what the routes call.
 type App struct {
