@@ -336,7 +336,7 @@ func TestInternalContactNeedsTheAppToken(t *testing.T) {
 		{"wrong app token", path, map[string]string{authn.AppTokenHeader: "guess"}, http.StatusUnauthorized},
 		{"a user's access token is not enough", path, map[string]string{"Authorization": "Bearer " + s.iss.Token(userID)}, http.StatusUnauthorized},
 		{"through dapr", path, map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"}, http.StatusOK},
-		{"through dapr from an app that sends no mail", path, map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "recommend-service"}, http.StatusForbidden},
+		{"through dapr from an app that is not a caller", path, map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "gateway"}, http.StatusForbidden},
 		{"through dapr without a caller", path, map[string]string{authn.AppTokenHeader: appToken}, http.StatusForbidden},
 		{"unknown user", "/internal/users/" + uuid.NewString() + "/contact", map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"}, http.StatusNotFound},
 		{"not a user id", "/internal/users/minji/contact", map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"}, http.StatusNotFound},

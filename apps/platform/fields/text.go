@@ -12,7 +12,7 @@ const (
 	MsgControl   = "must not contain control characters"
 	MsgBidi      = "must not contain bidirectional text controls"
 	MsgEncoding  = "must be valid UTF-8"
-	MsgLineBreak = "must be a single line"
+	MsgLineBreak = "must be one line"
 	MsgInvisible = "must contain visible characters"
 )
 

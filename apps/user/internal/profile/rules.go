@@ -5,12 +5,12 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 )
 
@@ -40,8 +40,9 @@ func CheckNickname(s string) (string, string) {
 		return "", "is required"
 	case n > MaxNicknameRunes:
 		return "", fmt.Sprintf("must be at most %d characters", MaxNicknameRunes)
-	case hasControl(s):
-		return "", "must not contain control characters"
+	}
+	if msg := fields.Line(s); msg != "" {
+		return "", msg
 	}
 	return s, ""
 }
@@ -52,8 +53,9 @@ func CheckBio(s string) (string, string) {
 	switch {
 	case utf8.RuneCountInString(s) > MaxBioRunes:
 		return "", fmt.Sprintf("must be at most %d characters", MaxBioRunes)
-	case hasControl(s):
-		return "", "must be one line without control characters"
+	}
+	if msg := fields.Line(s); msg != "" {
+		return "", msg
 	}
 	return s, ""
 }
@@ -68,7 +70,7 @@ func CheckBlogURL(s string) (string, string) {
 		return "", fmt.Sprintf("must be at most %d characters", MaxBlogURLRunes)
 	}
 	u, err := url.Parse(s)
-	if err != nil || hasControl(s) || strings.ContainsAny(s, " \t") {
+	if err != nil || fields.Line(s) != "" || strings.ContainsAny(s, " \t") {
 		return "", "must be a valid URL"
 	}
 	if scheme := strings.ToLower(u.Scheme); scheme != "http" && scheme != "https" {
@@ -133,17 +135,4 @@ func CheckBirthday(s string, now time.Time) (wallclock.Date, string) {
 // count three characters per syllable. Then it trims surrounding spaces.
 func cleanText(s string) string {
 	return strings.TrimSpace(norm.NFC.String(s))
-}
-
-// hasControl reports C0/C1 control characters (newlines and tabs
-// included) and the bidirectional overrides that make text display as
-// something else than it is.
-func hasControl(s string) bool {
-	for _, r := range s {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' ||
-			(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069') {
-			return true
-		}
-	}
-	return false
 }
