@@ -54,6 +54,12 @@ type Base struct {
 	// (daprd's default is 5s) so in-flight requests finish while it still
 	// forwards their calls.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"4s"`
+	// DrainDelay is how long a stopping service keeps accepting requests
+	// after /readyz starts failing, so whoever routes to it (a load
+	// balancer, a readiness probe) stops sending before connections are
+	// refused. DrainDelay plus ShutdownTimeout must stay within the
+	// sidecar's graceful shutdown.
+	DrainDelay time.Duration `env:"DRAIN_DELAY" envDefault:"1s"`
 	// AppAPIToken is what this app's sidecar sends as dapr-api-token; only
 	// calls carrying it reach /internal/, event and binding routes.
 	AppAPIToken Secret `env:"APP_API_TOKEN"`

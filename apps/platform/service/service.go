@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -199,8 +200,9 @@ func (s *Service) Close() {
 }
 
 // Run connects the sidecar, runs the workers and serves until ctx is done,
-// then drains: /readyz fails, the server stops accepting and finishes
-// in-flight requests within the base config's ShutdownTimeout, workers stop.
+// then drains: /readyz fails and workers stop, the server keeps accepting
+// for the base config's DrainDelay, then stops accepting and finishes
+// in-flight requests within its ShutdownTimeout.
 func (s *Service) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -214,13 +216,24 @@ func (s *Service) Run(ctx context.Context) error {
 	for _, w := range s.workers {
 		g.Go(func() error { return w(gctx) })
 	}
+	// The server stops accepting only DrainDelay after /readyz fails: were
+	// both at once, callers would meet refused connections before anything
+	// had told them to go elsewhere. A failure (not a requested stop)
+	// stops at once.
+	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(gctx))
+	defer stopServing()
 	g.Go(func() error {
+		defer stopServing()
 		<-gctx.Done()
 		s.health.Drain()
+		if ctx.Err() != nil && s.base.DrainDelay > 0 {
+			s.Log.Info("draining", "delay", s.base.DrainDelay.String())
+			time.Sleep(s.base.DrainDelay)
+		}
 		return nil
 	})
 	g.Go(func() error {
-		return httpx.Serve(gctx, s.Log, httpx.ServerConfig{
+		return httpx.Serve(serveCtx, s.Log, httpx.ServerConfig{
 			Addr:            net.JoinHostPort(s.base.BindAddress, strconv.Itoa(s.base.Port)),
 			ReadTimeout:     s.base.ReadTimeout,
 			WriteTimeout:    s.base.WriteTimeout,
@@ -230,7 +243,7 @@ func (s *Service) Run(ctx context.Context) error {
 	})
 	if s.base.PprofPort > 0 {
 		g.Go(func() error {
-			return httpx.Serve(gctx, s.Log, httpx.ServerConfig{
+			return httpx.Serve(serveCtx, s.Log, httpx.ServerConfig{
 				Addr:            net.JoinHostPort("127.0.0.1", strconv.Itoa(s.base.PprofPort)),
 				ReadTimeout:     s.base.ReadTimeout,
 				ShutdownTimeout: s.base.ShutdownTimeout,

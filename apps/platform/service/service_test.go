@@ -119,6 +119,67 @@ func TestRunServesHealthAndShutsDownGracefully(t *testing.T) {
 	}
 }
 
+// A stopping service fails /readyz while it still accepts connections, so
+// whoever routes by readiness moves away before connections are refused.
+// Before DrainDelay, readiness flipped as the listener closed: no new
+// connection ever saw the 503.
+func TestRunFailsReadinessBeforeItStopsAccepting(t *testing.T) {
+	port := freePort(t)
+	base := config.Base{
+		Port: port, DaprHTTPPort: fakeSidecar(t), DaprGRPCPort: freePort(t), DaprHost: "127.0.0.1",
+		ShutdownTimeout: time.Second, DrainDelay: 3 * time.Second,
+		ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- service.Run(ctx, base, service.Spec{Name: "test-service"}, io.Discard) }()
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitFor(t, url+"/healthz", http.StatusOK)
+
+	// Every request on a new connection, as a prober or balancer makes it.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 2 * time.Second}
+	status := func(path string) (int, error) {
+		resp, err := client.Get(url + path)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	cancel()
+	sawNotReady := false
+	for range 200 {
+		code, err := status("/readyz")
+		if err != nil {
+			break // no longer accepting
+		}
+		if code == http.StatusServiceUnavailable {
+			sawNotReady = true
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !sawNotReady {
+		t.Fatal("/readyz never answered 503 on a new connection: the server stopped accepting as readiness failed")
+	}
+	// Still accepting, and still serving what is not readiness.
+	if code, err := status("/healthz"); err != nil || code != http.StatusOK {
+		t.Fatalf("after /readyz failed, /healthz = %d, %v; want 200 while draining", code, err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run returned %v, want nil", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run did not return after the drain delay")
+	}
+	if _, err := status("/healthz"); err == nil {
+		t.Error("still accepting after Run returned")
+	}
+}
+
 func TestRunFailsFastWhenTheDatabaseIsUnreachable(t *testing.T) {
 	base := config.Base{Port: freePort(t), DaprHTTPPort: fakeSidecar(t), ShutdownTimeout: time.Second}
 	db := &config.Database{DatabaseURL: config.Secret(fmt.Sprintf("postgres://nobody@127.0.0.1:%d/none?sslmode=disable&connect_timeout=1", freePort(t))), DatabaseConnectTimeout: 2 * time.Second}
