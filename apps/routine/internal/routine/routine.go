@@ -174,13 +174,11 @@ func checkTitle(errs *fields.Set, field, s string) string {
 		errs.Add(field, "required")
 	case n > MaxTitleRunes:
 		errs.Add(field, fmt.Sprintf("at most %d characters", MaxTitleRunes))
-	case strings.ContainsFunc(s, isControl):
-		errs.Add(field, "must not contain control characters")
+	default:
+		errs.Line(field, s) // the platform's one check: controls, bidi, invisible-only
 	}
 	return s
 }
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 func (r Routine) ID() uuid.UUID             { return r.id }
 func (r Routine) UserID() uuid.UUID         { return r.userID }
