@@ -328,3 +328,42 @@ func TestAppInfoWhileRestarting(t *testing.T) {
 		t.Errorf("env after StartAppWith = %v", info.Env)
 	}
 }
+
+// A killed process is not the system's failure, and Revive restarts only
+// what died: the app after an app crash, the sidecar after a sidecar crash.
+func TestKillAndRevive(t *testing.T) {
+	opts, _ := fakeSystem(t, map[string]string{"victim": "app"})
+	opts.ReadyTimeout = 10 * time.Second
+	sys := startSystem(t, opts)
+	for _, sidecar := range []bool{false, true} {
+		killed, spared := "victim", "victim daprd"
+		if sidecar {
+			killed, spared = spared, killed
+		}
+		before := sys.PIDs()
+		if err := sys.Kill("victim", sidecar); err != nil {
+			t.Fatalf("Kill: %v", err)
+		}
+		if alive(before[killed]) {
+			t.Fatalf("%s alive after Kill", killed)
+		}
+		if err := sys.Revive(context.Background(), "victim"); err != nil {
+			t.Fatalf("Revive after killing %s: %v", killed, err)
+		}
+		after := sys.PIDs()
+		if after[killed] == before[killed] || !alive(after[killed]) {
+			t.Errorf("%s not restarted: before %v after %v", killed, before, after)
+		}
+		if after[spared] != before[spared] {
+			t.Errorf("%s restarted too: before %v after %v", spared, before, after)
+		}
+	}
+	select {
+	case <-sys.failed:
+		t.Errorf("system failed: %v", sys.failErr)
+	default:
+	}
+	if err := sys.Kill("nobody", false); err == nil {
+		t.Error("Kill of an unknown app succeeded")
+	}
+}

@@ -108,6 +108,22 @@ func (p *proc) stop(ctx context.Context, grace time.Duration) bool {
 	return true
 }
 
+// kill sends SIGKILL to the process group at once, as a crash or the OOM
+// killer would, and waits until it is gone; like stop, it is not reported
+// as an unrequested exit.
+func (p *proc) kill() {
+	p.mu.Lock()
+	if p.cmd == nil {
+		p.mu.Unlock()
+		return
+	}
+	p.stopping = true
+	pid, done := p.cmd.Process.Pid, p.done
+	p.mu.Unlock()
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	<-done
+}
+
 func (p *proc) running() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()

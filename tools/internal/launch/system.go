@@ -334,6 +334,51 @@ func (s *System) StartAppWith(ctx context.Context, id string, env map[string]str
 	return s.waitReady(ctx, []*appRun{r})
 }
 
+// Kill sends SIGKILL to an app's process, or to its sidecar's, without
+// warning, as a crash would, and waits until it is gone; the system does
+// not count it as a failure. Revive starts it again.
+func (s *System) Kill(id string, sidecar bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.byID[id]
+	if !ok {
+		return fmt.Errorf("launch: app %q is not part of this system", id)
+	}
+	p := r.daprd
+	if !sidecar {
+		if r.app == nil {
+			return fmt.Errorf("launch: app %q has no process of its own", id)
+		}
+		p = r.app
+	}
+	p.kill()
+	return nil
+}
+
+// Revive starts whichever of an app's processes is not running, as a
+// supervisor restarts a dead container, with the same ports, appending to
+// its logs, and waits until its sidecar is healthy again.
+func (s *System) Revive(ctx context.Context, id string) error {
+	s.mu.Lock()
+	r, ok := s.byID[id]
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("launch: app %q is not part of this system", id)
+	}
+	var err error
+	if !r.daprd.running() {
+		err = r.daprd.start(false, s.onExit(id))
+	}
+	if err == nil && r.app != nil && !r.app.running() {
+		err = r.app.start(false, s.onExit(id))
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("launch: %w", err)
+	}
+	return s.waitReady(ctx, []*appRun{r})
+}
+
 // App returns a running app's resolved configuration. StartAppWith may
 // change it meanwhile, so it is read under the same lock.
 func (s *System) App(id string) (AppInfo, bool) {
