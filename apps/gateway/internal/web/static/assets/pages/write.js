@@ -9,6 +9,10 @@ const MAX_IMAGES = 5;
 const MAX_BYTES = 5 << 20; // letter-storage's limit, checked here only to say so early
 const TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
 
+// deviceZone is the zone this device is set to, which may not be the
+// profile's (a trip abroad): the letter follows the profile.
+const deviceZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 export function writePage(ctx) {
   const today = todayIn(zone());
   const images = []; // {file, id, li, done}
@@ -91,6 +95,7 @@ export function writePage(ctx) {
       field({ name: "open_date", label: t("field.openDate"), type: "date", required: true, min: today, max: addYears(today, 100), value: today }),
       field({ name: "open_time", label: t("field.openTime"), type: "time", required: true, value: "09:00" })),
     h("p", { class: "zone-note", id: "write-zone", "data-testid": "write-zone" }, t("write.zone", { zone: zone() }), " ", h("a", { href: "/settings#timezone", text: t("write.changeZone") })),
+    deviceZone() !== zone() ? h("p", { class: "hint", id: "write-zone-differs", text: t("write.zoneDiffers", { device: deviceZone() }) }) : null,
     opensAt,
     h("fieldset", { class: "images" },
       h("legend", { text: t("write.images") }),
