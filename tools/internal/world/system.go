@@ -32,6 +32,8 @@ type Options struct {
 	Env map[string]map[string]string
 	// Launch options the caller may set (ReadyTimeout, Stdout).
 	Launch launch.Options
+	// Infra is the Postgres and RabbitMQ to use; zero: the machine's.
+	Infra Infra
 }
 
 // System is a booted world: the apps with their sidecars and the fakes at
@@ -50,6 +52,7 @@ func Boot(ctx context.Context, o Options) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.Infra = o.Infra
 	s := &System{W: w}
 	if s.SMTP, err = StartSMTP(0); err != nil {
 		return s, err

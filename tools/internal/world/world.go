@@ -14,8 +14,8 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +38,9 @@ type World struct {
 	Vhost     string
 	AppToken  string // what each sidecar sends its app as dapr-api-token
 	DaprToken string // what each app sends its sidecar as dapr-api-token
+	// Infra is the Postgres and RabbitMQ the world uses; set it before
+	// RunFile, CreateDatabases, CreateVhost and WriteSecrets.
+	Infra     Infra
 	adminURL  string
 	databases []dbsetup.Target
 	cleanups  []func()
@@ -107,6 +110,9 @@ func (w *World) prefixDatabase(raw string) (string, error) {
 		return "", err
 	}
 	u.Path = "/" + w.ID + "_" + strings.TrimPrefix(u.Path, "/")
+	if w.Infra.PGPort != 0 {
+		u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(w.Infra.PGPort))
+	}
 	return u.String(), nil
 }
 
@@ -117,6 +123,9 @@ func (w *World) CreateDatabases(ctx context.Context, f *runfile.File) error {
 		return err
 	}
 	w.databases = targets
+	if w.Infra.PGPort != 0 {
+		w.adminURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", w.Infra.PGPort)
+	}
 	if err := dbsetup.Ensure(ctx, w.adminURL, targets); err != nil {
 		return err
 	}
@@ -138,12 +147,12 @@ func (w *World) CreateVhost() error {
 		{"add_vhost", w.Vhost},
 		{"set_permissions", "-p", w.Vhost, "guest", ".*", ".*", ".*"},
 	} {
-		if out, err := exec.Command("rabbitmqctl", append([]string{"-q"}, args...)...).CombinedOutput(); err != nil {
+		if out, err := w.Infra.rabbitmqctl(args...).CombinedOutput(); err != nil {
 			return fmt.Errorf("rabbitmqctl %s: %v: %s (is RabbitMQ running locally? `make services`)", args[0], err, out)
 		}
 	}
 	w.cleanups = append(w.cleanups, func() {
-		_ = exec.Command("rabbitmqctl", "-q", "delete_vhost", w.Vhost).Run()
+		_ = w.Infra.rabbitmqctl("delete_vhost", w.Vhost).Run()
 	})
 	return nil
 }
@@ -153,9 +162,9 @@ func (w *World) CreateVhost() error {
 func (w *World) WriteSecrets() error {
 	path := filepath.Join(w.Data, "secrets.json")
 	own := map[string]string{
-		"rabbitmq-url":       "amqp://guest:guest@127.0.0.1:5672/" + url.PathEscape(w.Vhost),
-		"emotion-state-pg":   "host=127.0.0.1 port=5432 user=ltm_emotion_store dbname=" + w.ID + "_ltm_emotion_store sslmode=disable",
-		"recommend-state-pg": "host=127.0.0.1 port=5432 user=ltm_recommend dbname=" + w.ID + "_ltm_recommend sslmode=disable",
+		"rabbitmq-url":       fmt.Sprintf("amqp://guest:guest@127.0.0.1:%d/%s", w.Infra.amqpPort(), url.PathEscape(w.Vhost)),
+		"emotion-state-pg":   fmt.Sprintf("host=127.0.0.1 port=%d user=ltm_emotion_store dbname=%s_ltm_emotion_store sslmode=disable", w.Infra.pgPort(), w.ID),
+		"recommend-state-pg": fmt.Sprintf("host=127.0.0.1 port=%d user=ltm_recommend dbname=%s_ltm_recommend sslmode=disable", w.Infra.pgPort(), w.ID),
 	}
 	b, err := json.Marshal(own)
 	if err != nil {
