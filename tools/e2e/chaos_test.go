@@ -27,7 +27,9 @@ import (
 // a letter without its emotion result — and how long requests failed.
 //
 // CHAOS=full runs every scenario with the full outage lengths; the default
-// short form runs a few, briefly, for make test.
+// short form runs a few, briefly, for make test. The system runs on a
+// Postgres and a RabbitMQ the suite starts for itself (ownInfra), so
+// stopping them disturbs nothing else on the machine.
 
 // scenario is one fault and its repair.
 type scenario struct {
@@ -41,6 +43,45 @@ type scenario struct {
 	// before the delivery was recorded (the smtp binding has no
 	// idempotency key): the notification subscription's prefetch.
 	smtpDupBound int
+}
+
+// The suite's own Postgres and RabbitMQ, which it stops and restarts.
+var (
+	chaosPG  *world.Postgres
+	chaosRMQ *world.RabbitMQ
+)
+
+func init() {
+	ownInfra = func(ctx context.Context) (world.Infra, func(), error) {
+		var err error
+		if chaosPG, err = world.StartPostgres(ctx); err != nil {
+			return world.Infra{}, func() {}, err
+		}
+		if chaosRMQ, err = world.StartRabbitMQ(ctx); err != nil {
+			return world.Infra{}, chaosPG.Close, err
+		}
+		infra := chaosRMQ.Infra()
+		infra.PGPort = chaosPG.Port
+		return infra, func() { chaosRMQ.Close(); chaosPG.Close() }, nil
+	}
+}
+
+func postgresRestart(hold time.Duration) scenario {
+	return scenario{
+		name:   fmt.Sprintf("Postgres stopped %s, started", hold),
+		hold:   hold,
+		inject: func(ctx context.Context) error { return chaosPG.Stop(ctx) },
+		repair: func(ctx context.Context) error { return chaosPG.Start(ctx) },
+	}
+}
+
+func rabbitRestart(hold time.Duration) scenario {
+	return scenario{
+		name:   fmt.Sprintf("RabbitMQ stopped %s, started", hold),
+		hold:   hold,
+		inject: func(ctx context.Context) error { return chaosRMQ.Stop(ctx) },
+		repair: func(ctx context.Context) error { return chaosRMQ.Start(ctx) },
+	}
 }
 
 // prefetch is components/pubsub.yaml's prefetchCount: at most this many
@@ -132,13 +173,15 @@ func chaosScenarios(full bool) []scenario {
 			killScenario("notification-service", false, 2*time.Second),
 			killScenario(schedulerReplica, false, 2*time.Second),
 			smtpDown(15 * time.Second),
+			rabbitRestart(5 * time.Second),
+			postgresRestart(5 * time.Second),
 		}
 	}
 	var out []scenario
 	for _, app := range chaosApps {
 		out = append(out, killScenario(app, false, 5*time.Second), killScenario(app, true, 5*time.Second))
 	}
-	return append(out, smtpDown(time.Minute))
+	return append(out, smtpDown(time.Minute), rabbitRestart(30*time.Second), postgresRestart(30*time.Second))
 }
 
 // try is one request of the load: unlike call, a failure is a result.

@@ -40,6 +40,11 @@ var (
 
 const gcsBucket = world.GCSBucket
 
+// ownInfra, when set (the fault suite, which stops and restarts them),
+// starts a Postgres and a RabbitMQ for this run alone; cleanup runs after
+// the system has stopped.
+var ownInfra func(ctx context.Context) (infra world.Infra, cleanup func(), err error)
+
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
 }
@@ -59,7 +64,17 @@ func runTests(m *testing.M) int {
 	defer cancel()
 
 	start := time.Now()
-	s, err := boot(ctx, repo, daprd)
+	var infra world.Infra
+	if ownInfra != nil {
+		var cleanup func()
+		infra, cleanup, err = ownInfra(ctx)
+		defer cleanup()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: own Postgres and RabbitMQ:", err)
+			return 1
+		}
+	}
+	s, err := boot(ctx, repo, daprd, infra)
 	defer s.close(repo)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: the system did not start:", err)
@@ -70,7 +85,7 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
-func boot(ctx context.Context, repo, daprd string) (*system, error) {
+func boot(ctx context.Context, repo, daprd string, infra world.Infra) (*system, error) {
 	s := &system{}
 	var err error
 	if s.probe, err = startProbe(); err != nil {
@@ -113,6 +128,7 @@ func boot(ctx context.Context, repo, daprd string) (*system, error) {
 			return []runfile.App{probeApp, replica}, nil
 		},
 		Launch: launch.Options{ReadyTimeout: 4 * time.Minute},
+		Infra:  infra,
 	})
 	return s, err
 }
