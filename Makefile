@@ -44,6 +44,10 @@ test: tools services daprd browser ## every test: vet, unit and store tests, end
 	$(GO) test -count=1 -tags e2e -timeout 30m -v ./tools/e2e/...
 	tools/scripts/check-k8s.sh
 
+.PHONY: chaos
+chaos: tools services daprd ## the fault-injection suite in full: every app and sidecar killed under load, SMTP, RabbitMQ, Postgres down; table in .data/chaos/latest.md
+	CHAOS=full flock $(E2E_LOCK) $(GO) test -count=1 -tags 'e2e chaos' -timeout 90m -v -run '^TestChaos$$' ./tools/e2e/
+
 .PHONY: bench
 bench: tools services daprd ## benchmarks: Go micro-benchmarks, then the system against the bare Dapr floor (quick, < 5 min)
 	$(GO) test -run '^$$' -bench . -benchmem $(MODULES)
