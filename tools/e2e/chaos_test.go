@@ -144,22 +144,59 @@ func smtpDown(hold time.Duration) scenario {
 	}
 }
 
-// allMailsTo counts the mails every SMTP server of the run accepted for
-// address.
-func allMailsTo(address string) int {
+// mailLog notes when each mail reached the suite's SMTP servers, so a
+// duplicate is charged to the fault that was on (or last) when it was sent.
+type mailLog struct {
+	mu    sync.Mutex
+	seen  map[*smtpmock.Server]int
+	mails []mail
+}
+
+type mail struct {
+	at   time.Time
+	rcpt string // lower-cased RCPT TO answer
+}
+
+// poll records the mails accepted since the last poll.
+func (l *mailLog) poll() {
 	smtpMu.Lock()
 	servers := append(append([]*smtpmock.Server(nil), smtpRetired...), sys.SMTP)
 	smtpMu.Unlock()
-	want := strings.ToLower("<" + address + ">")
-	n := 0
-	for _, s := range servers {
-		for _, m := range s.Messages() {
-			if strings.Contains(strings.ToLower(fmt.Sprint(m.RcpttoRequestResponse())), want) {
-				n++
-			}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	for _, srv := range servers {
+		msgs := srv.Messages()
+		for _, m := range msgs[l.seen[srv]:] {
+			l.mails = append(l.mails, mail{at: now, rcpt: strings.ToLower(fmt.Sprint(m.RcpttoRequestResponse()))})
+		}
+		l.seen[srv] = len(msgs)
+	}
+}
+
+func (l *mailLog) watch(stop <-chan struct{}) {
+	for {
+		l.poll()
+		select {
+		case <-stop:
+			return
+		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	return n
+}
+
+// to lists when the mails to address arrived, oldest first.
+func (l *mailLog) to(address string) []time.Time {
+	want := strings.ToLower("<" + address + ">")
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []time.Time
+	for _, m := range l.mails {
+		if strings.Contains(m.rcpt, want) {
+			out = append(out, m.at)
+		}
+	}
+	return out
 }
 
 func chaosScenarios(full bool) []scenario {
@@ -315,6 +352,23 @@ func TestChaos(t *testing.T) {
 	results := make([]result, len(scenarios))
 	cohorts := make([]*cohort, len(scenarios))
 	var lastDue time.Time
+	mails := &mailLog{seen: map[*smtpmock.Server]int{}}
+	stopWatch := make(chan struct{})
+	watched := make(chan struct{})
+	go func() { defer close(watched); mails.watch(stopWatch) }()
+	defer func() { close(stopWatch); <-watched }()
+	// faults[i] is when scenario i's fault began: a duplicate mail is
+	// charged to the last fault before it arrived.
+	faults := make([]time.Time, len(scenarios))
+	chargedTo := func(at time.Time) int {
+		k := 0
+		for i, f := range faults {
+			if !f.IsZero() && !f.After(at) {
+				k = i
+			}
+		}
+		return k
+	}
 
 	for i, sc := range scenarios {
 		res := &results[i]
@@ -343,6 +397,7 @@ func TestChaos(t *testing.T) {
 		time.Sleep(3 * time.Second) // the load runs before the fault
 		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 		fault := time.Now()
+		faults[i] = fault
 		if err := sc.inject(ctx); err != nil {
 			res.err = "inject: " + err.Error()
 		}
@@ -379,9 +434,13 @@ func TestChaos(t *testing.T) {
 	// Every due mail has had its minute, the sweep and the sending.
 	waitUntil(lastDue.Add(30 * time.Second))
 	count := func() {
-		for i, c := range cohorts {
+		mails.poll()
+		for i := range results {
 			res := &results[i]
 			res.lost, res.dup, res.smtpDup, res.emotionMissing = 0, 0, 0, 0
+		}
+		for i, c := range cohorts {
+			res := &results[i]
 			for j, w := range c.writers {
 				ids := c.letters[j]
 				for _, id := range ids {
@@ -390,14 +449,15 @@ func TestChaos(t *testing.T) {
 					}
 				}
 				owed := len(ids) + c.owed[j]
-				got := allMailsTo(w.Email)
-				if got < owed {
-					res.lost += owed - got
-				} else if extra := got - owed; extra > 0 {
-					if res.dupBound > 0 {
-						res.smtpDup += extra
+				got := mails.to(w.Email)
+				if len(got) < owed {
+					res.lost += owed - len(got)
+				}
+				for _, at := range got[min(owed, len(got)):] {
+					if charged := &results[chargedTo(at)]; charged.dupBound > 0 {
+						charged.smtpDup++
 					} else {
-						res.dup += extra
+						charged.dup++
 					}
 				}
 				analysed := -1
