@@ -18,7 +18,8 @@ import (
 )
 
 // floorConfig is the least a sidecar needs on this machine: the sqlite
-// name resolver (no multicast here), nothing else.
+// name resolver (no multicast here), tuned as in components/config.yaml
+// (docs/security.md, finding 9), nothing else.
 const floorConfig = `apiVersion: dapr.io/v1alpha1
 kind: Configuration
 metadata:
@@ -29,6 +30,9 @@ spec:
     version: v1
     configuration:
       connectionString: %s
+      updateInterval: 30s
+      timeout: 10s
+      busyTimeout: 5s
   tracing:
     samplingRate: "0"
 `

@@ -48,6 +48,7 @@ func main() {
 	fullRun := flag.Bool("full", false, "P3 with 10,000 letters (1,000 users), longer saturated attacks")
 	target := flag.String("target", "", "gateway of a running system (`make run`: http://127.0.0.1:8080) instead of booting one; P3 and P5 are skipped")
 	out := flag.String("out", "", "JSON result (default <repo>/.data/bench/latest.json)")
+	profile := flag.String("profile", "", "comma-separated app ids: CPU profiles of them during P1 at rate, in .data/bench/profiles (booted system only)")
 	flag.Parse()
 	repo, err := world.RepoRoot()
 	if err != nil {
@@ -62,7 +63,11 @@ func main() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	r, rows, err := run(ctx, repo, *target, sz)
+	var apps []string
+	if *profile != "" {
+		apps = strings.Split(*profile, ",")
+	}
+	r, rows, err := run(ctx, repo, *target, sz, apps)
 	table(os.Stdout, rows)
 	if werr := writeJSON(*out, r); werr != nil {
 		fatal(werr)
@@ -84,7 +89,7 @@ func say(format string, args ...any) {
 
 // run measures everything it can and returns what it measured with the
 // first error; the figures before an error are still worth printing.
-func run(ctx context.Context, repo, target string, sz size) (result, []row, error) {
+func run(ctx context.Context, repo, target string, sz size, profiled []string) (result, []row, error) {
 	var r result
 	var rows []row
 	daprd := filepath.Join(repo, "bin", "daprd")
@@ -109,13 +114,18 @@ func run(ctx context.Context, repo, target string, sz size) (result, []row, erro
 
 	gw := target
 	var sys *world.System
+	var profiles map[string]int
 	if target == "" {
 		say("booting an isolated system")
+		// All of the tool's users come from one address.
+		env := map[string]map[string]string{"gateway": {"AUTH_RATE_PER_MINUTE": "1000000", "AUTH_RATE_BURST": "10000"}}
+		if profiles, err = pprofPorts(env, profiled); err != nil {
+			return r, rows, err
+		}
 		start := time.Now()
 		sys, err = world.Boot(ctx, world.Options{
 			Repo: repo, DaprdPath: daprd, Prefix: "bench",
-			// All of the tool's users come from one address.
-			Env:    map[string]map[string]string{"gateway": {"AUTH_RATE_PER_MINUTE": "1000000", "AUTH_RATE_BURST": "10000"}},
+			Env:    env,
 			Launch: launch.Options{ReadyTimeout: 4 * time.Minute},
 		})
 		if sys != nil {
@@ -164,7 +174,11 @@ func run(ctx context.Context, repo, target string, sz size) (result, []row, erro
 
 	say("P1 letter list at %d/s and saturated", listRate)
 	list := bearerTargets(http.MethodGet, gw+"/api/letters", nil, tokens(listers))
+	done := cpuProfiles(filepath.Join(repo, ".data", "bench", "profiles"), profiles, sz.window/2)
 	p1 := attack("p1", list, listRate, sz.window, 0)
+	if err := done(); err != nil {
+		return r, rows, err
+	}
 	p1Sat := attack("p1-saturated", list, 0, sz.saturate, saturatedWorkers)
 	r.P1P50Ms, r.P1P99Ms, r.P1Errors, r.P1RPS = num(ms(p1.P50)), num(ms(p1.P99)), num(float64(p1.Errors)), num(p1Sat.RPS)
 	rows = append(rows,
