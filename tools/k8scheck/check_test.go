@@ -58,6 +58,7 @@ func TestEachRuleFails(t *testing.T) {
 		{"secret-ref", "secret-ref", `Secret "user-extra"`},
 		{"scope", "scope", `scope "letter-servic"`},
 		{"circuit-breaker", "circuit-breaker", "app target auth-service"},
+		{"resiliency-drift", "resiliency", "differs from components/resiliency.yaml"},
 		{"network-policy", "network-policy", "no default-deny"},
 		{"pdb", "disruption", "no PodDisruptionBudget"},
 		{"prestop", "disruption", "no preStop"},

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	resiliencyapi "github.com/dapr/dapr/pkg/apis/resiliency/v1alpha1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -30,6 +31,9 @@ type repo struct {
 	runEnv map[string]map[string]string
 	// localComponents are the names of the Dapr components in components/.
 	localComponents []string
+	// localResiliency is components/resiliency.yaml, which the cluster's
+	// Resiliency must equal (comments aside).
+	localResiliency *resiliencyapi.Resiliency
 	// localPolicy holds, per local component, the metadata that decides who may
 	// do what (topic scopes), which a cluster must keep the same.
 	localPolicy map[string]map[string]string
@@ -188,6 +192,14 @@ func loadRepo(root string) (*repo, error) {
 	}
 	if r.localComponents, r.localPolicy, err = loadComponents(filepath.Join(root, "components")); err != nil {
 		return nil, err
+	}
+	res, err := os.ReadFile(filepath.Join(root, "components", "resiliency.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	r.localResiliency = &resiliencyapi.Resiliency{}
+	if err := yaml.UnmarshalStrict(res, r.localResiliency); err != nil {
+		return nil, fmt.Errorf("components/resiliency.yaml: %w", err)
 	}
 	sets := map[string]string{}
 	for _, m := range helmSetRe.FindAllStringSubmatch(string(doc), -1) {

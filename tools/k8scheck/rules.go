@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -487,6 +488,9 @@ func (c *checker) scopes() {
 func (c *checker) breakers() {
 	for _, r := range objectsOf[*resiliencyapi.Resiliency](c) {
 		o := stringer("Resiliency/" + r.Name)
+		if !reflect.DeepEqual(r.Spec, c.repo.localResiliency.Spec) {
+			c.add("resiliency", o, "differs from components/resiliency.yaml (keep the two the same, comments aside)")
+		}
 		for name := range r.Spec.Policies.CircuitBreakers {
 			if strings.HasPrefix(name, "DefaultApp") || name == "DefaultCircuitBreakerPolicy" {
 				c.add("circuit-breaker", o, "policy %s puts a circuit breaker on every app", name)
