@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/emotion"
+	"github.com/lettertomyself/ltm/apps/platform/retry"
 )
 
 // JobPolicy tunes re-analysis dispatch.
@@ -233,20 +234,16 @@ func (r *jobRunner) closeJob(ctx context.Context, ref jobRef) error {
 }
 
 // retry calls f until it succeeds, fails permanently (or with the letter
-// gone), ctx ends, or the attempts run out.
+// gone), ctx ends, or the attempts run out, backing off as every platform
+// worker does from the policy's Backoff.
 func (r *jobRunner) retry(ctx context.Context, f func() error) error {
-	wait := r.policy.Backoff
-	var err error
-	for attempt := 1; ; attempt++ {
-		err = f()
-		if err == nil || isPermanent(err) || errors.Is(err, emotion.ErrLetterGone) || attempt >= r.policy.Attempts {
-			return err
+	attempts := 0
+	return retry.Do(ctx, retry.Policy{First: r.policy.Backoff, Max: 30 * time.Second, Jitter: 0.2}, func(context.Context) error {
+		attempts++
+		err := f()
+		if err != nil && (isPermanent(err) || errors.Is(err, emotion.ErrLetterGone) || attempts >= r.policy.Attempts) {
+			return retry.Permanent(err)
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
-		wait *= 2
-	}
+		return err
+	}, nil)
 }
