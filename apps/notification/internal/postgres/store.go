@@ -86,15 +86,6 @@ func update(ctx context.Context, tx pgx.Tx, id string, fn func(*notify.Record) e
 	return nil
 }
 
-// Get returns the record id, for tests and operators.
-func (s *Store) Get(ctx context.Context, id string) (notify.Record, error) {
-	r, err := scan(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM notifications WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return notify.Record{}, fmt.Errorf("notification %s: %w", id, notify.ErrNotFound)
-	}
-	return r, err
-}
-
 // List returns userID's newest records first, at most limit.
 func (s *Store) List(ctx context.Context, userID string, limit int) ([]notify.Record, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+columns+` FROM notifications

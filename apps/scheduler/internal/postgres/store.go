@@ -6,7 +6,6 @@ package postgres
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -232,25 +231,6 @@ func (s *Store) Stats(ctx context.Context, now time.Time) (work.Stats, error) {
 	}
 	return st, nil
 }
-
-// Get returns one item (for tests and operators).
-func (s *Store) Get(ctx context.Context, kind work.Kind, sourceID uuid.UUID) (work.Item, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+itemColumns+` FROM due_work WHERE kind = $1 AND source_id = $2`, kind, sourceID)
-	if err != nil {
-		return work.Item{}, fmt.Errorf("get %s: %w", kind, err)
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, scanItem)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return work.Item{}, fmt.Errorf("get %s %s: %w", kind, sourceID, ErrNotFound)
-	}
-	if err != nil {
-		return work.Item{}, fmt.Errorf("get %s: %w", kind, err)
-	}
-	return r.item, r.err
-}
-
-// ErrNotFound is returned for missing work.
-var ErrNotFound = errors.New("not found")
 
 // updated_at is read as text: tombstones hold ±infinity, which time.Time
 // cannot hold, and versions are only ever compared in SQL.
