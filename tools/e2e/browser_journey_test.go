@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -46,6 +48,7 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatal("not signed in after sign-up")
 	}
 	b.check("write")
+	b.sessionIsACookieOnly()
 
 	// An open letter with an image: it opens this minute in Asia/Seoul,
 	// the zone of a new profile.
@@ -107,6 +110,14 @@ func TestBrowserJourney(t *testing.T) {
 	}
 	b.check("letter-sealed")
 	noSealedContent("sealed letter page")
+
+	// A reload keeps the session: the client trades the cookie for a new
+	// access token.
+	b.visit("/letters/" + openID)
+	if b.count("#logout-button") != 1 || b.attr("#letter", "data-letter-id") != openID {
+		t.Fatalf("after a reload: signed in %v, page %q", b.count("#logout-button") == 1, b.text("main"))
+	}
+	b.sessionIsACookieOnly()
 
 	// The open letter gets its mood once emotion-ml has read it.
 	mood := ""
@@ -273,9 +284,41 @@ func TestBrowserSmallScreen(t *testing.T) {
 	b.visit("/login")
 	b.fill("#login-form", map[string]string{"username": a.Username, "password": a.Password})
 	b.moving("^/letters$", func() { b.click("#login-submit") })
+	// Full page loads: each restores the session from the cookie.
 	for _, page := range []string{"/letters", "/write", "/routines", "/me", "/settings", "/notifications"} {
-		b.navigate(page)
+		b.visit(page)
 		b.check("360" + strings.ReplaceAll(page, "/", "-"))
 		b.noHorizontalScroll(page)
+	}
+}
+
+// sessionIsACookieOnly: the refresh token is in an HttpOnly, SameSite=Strict
+// cookie on /api/auth/ that no script can read, and no token is in storage.
+func (b *tab) sessionIsACookieOnly() {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, wait)
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.base + "/api/auth/refresh"}})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	var found bool
+	for _, c := range res.Cookies {
+		if c.Name != "ltm_refresh" {
+			continue
+		}
+		found = true
+		if !c.HTTPOnly || c.SameSite != network.CookieSameSiteStrict || c.Path != "/api/auth/" {
+			b.t.Errorf("session cookie %+v: want HttpOnly, SameSite=Strict, Path=/api/auth/", c)
+		}
+	}
+	if !found {
+		b.t.Error("no ltm_refresh cookie for /api/auth/")
+	}
+	if got := evalJS[string](b, "document.cookie"); strings.Contains(got, "ltm_refresh") {
+		b.t.Errorf("a script can read the session cookie: %q", got)
+	}
+	if got := evalJS[string](b, "JSON.stringify([localStorage, sessionStorage])"); strings.Contains(got, "eyJ") || strings.Contains(strings.ToLower(got), "token") {
+		b.t.Errorf("web storage holds a token: %s", got)
 	}
 }

@@ -373,8 +373,8 @@ func (b *tab) axe(label string) {
 }
 
 // cleanConsole fails on what the page got wrong since the last check:
-// uncaught exceptions, CSP refusals and its own files (scripts, styles,
-// fonts) failing to load. Refused API calls are the client's business (a
+// uncaught exceptions, CSP refusals and its own files (/assets/, /fonts/)
+// failing to load. Refused API calls are the client's business (a
 // 401 before sign-in is expected); messages without a URL come from what
 // the test evaluated itself (axe-core), not from the page.
 func (b *tab) cleanConsole(label string) {
@@ -396,9 +396,10 @@ func pageFault(m chromedp.ConsoleMessage, base string) bool {
 	if m.IsException() || strings.Contains(m.Text, "Content Security Policy") || strings.Contains(m.Text, "MIME type") {
 		return true
 	}
-	own := strings.HasPrefix(m.URL, base+"/") && !strings.HasPrefix(m.URL, base+"/api/")
-	// Chromium asks for /favicon.ico by itself; the shell names no icon.
-	return m.Source == "network" && own && m.URL != base+"/favicon.ico"
+	// The client's own files; a page URL may answer 404 on purpose (the
+	// not-found page), and Chromium asks for /favicon.ico by itself.
+	own := strings.HasPrefix(m.URL, base+"/assets/") || strings.HasPrefix(m.URL, base+"/fonts/")
+	return m.Source == "network" && own
 }
 
 // noHorizontalScroll fails when the page is wider than the window.
