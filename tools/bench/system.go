@@ -144,8 +144,9 @@ func opened(ctx context.Context, gw string, srv *smtpmock.Server, us []user, per
 	fmt.Fprintf(os.Stderr, "bench: P3 writing %d letters opening at %s\n", n, due.Format(time.TimeOnly))
 	ids, err := writeLetters(ctx, gw, us, per, due)
 	if err != nil {
-		return 0, 0, err
+		say("P3 writing: %v; measuring the %d written", err, len(ids))
 	}
+	n = len(ids)
 	if time.Now().After(due) {
 		return 0, 0, fmt.Errorf("writing %d letters took past their open time %s", n, due.Format(time.TimeOnly))
 	}

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lettertomyself/ltm/tools/internal/world"
@@ -163,9 +165,11 @@ func letterBody(title, content string, openAt time.Time) map[string]string {
 }
 
 // writeLetters has each user write per letters opening at openAt and
-// returns their ids.
+// returns the ids of those written, with the first refusal: the caller
+// decides whether a few refused letters spoil the measurement.
 func writeLetters(ctx context.Context, gw string, us []user, per int, openAt time.Time) ([]string, error) {
 	ids := make([]string, len(us)*per)
+	var refused atomic.Int64
 	err := parallel(len(ids), 16, func(i int) error {
 		var out struct {
 			ID string `json:"id"`
@@ -173,7 +177,13 @@ func writeLetters(ctx context.Context, gw string, us []user, per int, openAt tim
 		_, err := call(ctx, http.MethodPost, gw+"/api/letters", us[i/per].token,
 			letterBody(fmt.Sprintf("편지 %d", i%per), "오늘의 나에게, 조금 지쳤지만 그래도 고마운 하루였어.", openAt), &out)
 		ids[i] = out.ID
+		if err != nil {
+			refused.Add(1)
+		}
 		return err
 	})
-	return ids, err
+	if err != nil {
+		err = fmt.Errorf("%d of %d letters refused, first: %w", refused.Load(), len(ids), err)
+	}
+	return slices.DeleteFunc(ids, func(id string) bool { return id == "" }), err
 }
