@@ -231,6 +231,48 @@ func TestRemoteKeysCachesAndRefetchesOnUnknownKid(t *testing.T) {
 	}
 }
 
+// At a cold start the set is empty and every request names an unknown
+// kid: those arriving while the first fetch is in flight wait for it,
+// not refuse valid tokens (tools/bench saw 401s when letter-service
+// took its first burst).
+func TestRemoteKeysColdStartJoinsTheFirstFetch(t *testing.T) {
+	k1 := newKey(t, "k1")
+	set, _ := json.Marshal(authn.JWKS{Keys: []authn.JWK{authn.PublicJWK("k1", k1.pub)}})
+	var fetches atomic.Int32
+	started, release := make(chan struct{}), make(chan struct{})
+	fetch := func(ctx context.Context) ([]byte, error) {
+		if fetches.Add(1) == 1 {
+			close(started)
+			<-release
+		}
+		return set, nil
+	}
+	keys := authn.NewRemoteKeys(fetch, clock.NewFake(t0), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	done := make(chan error, 2)
+	lookup := func() {
+		_, err := keys.Key(context.Background(), "k1")
+		done <- err
+	}
+	go lookup()
+	<-started
+	go lookup()
+	// The second lookup either joined the flight (and waits) or refused.
+	select {
+	case err := <-done:
+		t.Fatalf("a lookup during the first fetch answered before it: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Errorf("lookup during the first fetch: %v", err)
+		}
+	}
+	if n := fetches.Load(); n != 1 {
+		t.Errorf("%d fetches, want 1", n)
+	}
+}
+
 // A slow auth-service must not queue the process behind one fetch: known
 // keys answer at once from the cache while a stale set is refetched, a
 // request for an unknown kid waits no longer than its own context, and

@@ -77,6 +77,7 @@ type RemoteKeys struct {
 	set       JWKS
 	fetchedAt time.Time // last successful fetch
 	triedAt   time.Time // last fetch started
+	fetching  bool      // a fetch is in flight: join it rather than refuse
 }
 
 // NewRemoteKeys returns a source reading the JWKS with fetch.
@@ -90,7 +91,7 @@ func NewRemoteKeys(fetch func(ctx context.Context) ([]byte, error), c clock.Cloc
 func (r *RemoteKeys) Key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
 	now := r.clock.Now()
 	r.mu.Lock()
-	set, fetchedAt, triedAt := r.set, r.fetchedAt, r.triedAt
+	set, fetchedAt, triedAt, fetching := r.set, r.fetchedAt, r.triedAt, r.fetching
 	r.mu.Unlock()
 	mayFetch := triedAt.IsZero() || now.Sub(triedAt) >= r.MinRefetch
 	if k, ok := set.Find(kid); ok {
@@ -100,7 +101,11 @@ func (r *RemoteKeys) Key(ctx context.Context, kid string) (ed25519.PublicKey, er
 		}
 		return k, nil
 	}
-	if !mayFetch {
+	// A fetch in flight may be the one that brings kid: at a cold start
+	// every request names a kid the empty set lacks, and refusing those
+	// that arrive during the first fetch answered 401 to valid tokens
+	// (found by tools/bench).
+	if !mayFetch && !fetching {
 		return nil, fmt.Errorf("unknown key id %q", kid)
 	}
 	select {
@@ -125,8 +130,13 @@ func (r *RemoteKeys) Key(ctx context.Context, kid string) (ed25519.PublicKey, er
 func (r *RemoteKeys) refresh() (any, error) {
 	now := r.clock.Now()
 	r.mu.Lock()
-	r.triedAt = now
+	r.triedAt, r.fetching = now, true
 	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.fetching = false
+		r.mu.Unlock()
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), r.FetchTimeout)
 	defer cancel()
 	b, err := r.fetch(ctx)
