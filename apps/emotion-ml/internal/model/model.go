@@ -12,24 +12,21 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/llm"
 
 	"github.com/lettertomyself/ltm/apps/emotion-ml/internal/analyzer"
 	"github.com/lettertomyself/ltm/apps/emotion-ml/internal/emotion"
 )
 
-// Config is the model's settings. The model is off unless both the base
-// URL and the model name are set.
+// Config is the model's settings: the connection every service shares,
+// and how emotion-ml bounds it.
 type Config struct {
-	BaseURL string        `env:"OPENAI_BASE_URL"`
-	Model   string        `env:"OPENAI_MODEL"`
-	APIKey  config.Secret `env:"OPENAI_API_KEY"`
+	llm.Config
 	// Timeout bounds one analysis, retries included; then the embedded
 	// analyzer decides. It stays below the 15 s invocation timeout
 	// (components/resiliency.yaml) of a re-analysis request.
@@ -41,21 +38,12 @@ type Config struct {
 	Retries int `env:"OPENAI_RETRIES" envDefault:"3"`
 }
 
-// Enabled reports whether a model is configured.
-func (c Config) Enabled() bool { return c.BaseURL != "" && c.Model != "" }
-
 // Validate checks the settings when the model is on.
 func (c Config) Validate() error {
-	if !c.Enabled() {
-		if c.BaseURL != "" || c.Model != "" {
-			return errors.New("OPENAI_BASE_URL and OPENAI_MODEL go together: set both or neither")
-		}
-		return nil
+	if err := c.Config.Validate(); err != nil || !c.Enabled() {
+		return err
 	}
 	var errs []error
-	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
-		errs = append(errs, errors.New("OPENAI_BASE_URL must be an http(s) URL"))
-	}
 	if c.Timeout <= 0 {
 		errs = append(errs, errors.New("OPENAI_TIMEOUT must be positive"))
 	}
@@ -71,24 +59,17 @@ func (c Config) Validate() error {
 // Client implements emotion.Analyzer with a chat model.
 type Client struct {
 	cfg     Config
-	key     KeySource
+	api     *llm.Lazy
 	slots   chan struct{}
 	backoff func() backoff.BackOff
-
-	mu  sync.Mutex
-	api *openai.Client // built on first use, once the key is known
 }
-
-// KeySource reads the API key from the secret store; "" with a nil error
-// means no key (a local server such as Ollama needs none).
-type KeySource func(ctx context.Context) (string, error)
 
 // New returns a client for cfg. The key is cfg.APIKey when set, otherwise
 // it is read from key on first use (the sidecar is not up when New runs).
-func New(cfg Config, key KeySource) *Client {
+func New(cfg Config, key llm.KeySource) *Client {
 	return &Client{
 		cfg:   cfg,
-		key:   key,
+		api:   llm.NewLazy(cfg.Config, key, nil),
 		slots: make(chan struct{}, cfg.Concurrency),
 		backoff: func() backoff.BackOff {
 			b := backoff.NewExponentialBackOff()
@@ -148,26 +129,6 @@ func schema() json.RawMessage {
 
 var answerSchema = schema()
 
-func (c *Client) client(ctx context.Context) (*openai.Client, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.api != nil {
-		return c.api, nil
-	}
-	key := c.cfg.APIKey.Reveal()
-	if key == "" && c.key != nil {
-		var err error
-		if key, err = c.key(ctx); err != nil {
-			return nil, fmt.Errorf("model key: %w", err)
-		}
-	}
-	oc := openai.DefaultConfig(key)
-	oc.BaseURL = strings.TrimSuffix(c.cfg.BaseURL, "/")
-	oc.HTTPClient = &http.Client{}
-	c.api = openai.NewClientWithConfig(oc)
-	return c.api, nil
-}
-
 // Analyze implements emotion.Analyzer. Errors wrap emotion.ErrModelAnswer
 // when the model answered something that is not a verdict.
 func (c *Client) Analyze(ctx context.Context, t emotion.Text) (emotion.Verdict, error) {
@@ -193,7 +154,7 @@ func (c *Client) Analyze(ctx context.Context, t emotion.Text) (emotion.Verdict, 
 			},
 		},
 	}
-	api, err := c.client(ctx)
+	api, err := c.api.Client(ctx)
 	if err != nil {
 		return emotion.Verdict{}, err
 	}

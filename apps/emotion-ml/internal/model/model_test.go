@@ -14,6 +14,8 @@ import (
 
 	"github.com/cenkalti/backoff/v4"
 
+	"github.com/lettertomyself/ltm/apps/platform/llm"
+
 	"github.com/lettertomyself/ltm/apps/emotion-ml/internal/analyzer"
 	"github.com/lettertomyself/ltm/apps/emotion-ml/internal/emotion"
 )
@@ -76,7 +78,7 @@ func newClient(t *testing.T, f *fakeModel, timeout time.Duration) *Client {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	c := New(Config{BaseURL: srv.URL, Model: "fake-1", APIKey: "k", Timeout: timeout, Concurrency: 2, Retries: 3}, nil)
+	c := New(Config{Config: llm.Config{BaseURL: srv.URL, Model: "fake-1", APIKey: "k"}, Timeout: timeout, Concurrency: 2, Retries: 3}, nil)
 	c.backoff = func() backoff.BackOff { return backoff.NewConstantBackOff(time.Millisecond) }
 	return c
 }
@@ -213,10 +215,9 @@ func TestConfigValidate(t *testing.T) {
 		ok   bool
 	}{
 		{"off", Config{}, true},
-		{"on", Config{BaseURL: "http://127.0.0.1:11434/v1", Model: "llama3", Timeout: time.Second, Concurrency: 1}, true},
-		{"half set", Config{Model: "gpt-4o-mini"}, false},
-		{"not a URL", Config{BaseURL: "127.0.0.1:11434", Model: "m", Timeout: time.Second, Concurrency: 1}, false},
-		{"no concurrency", Config{BaseURL: "http://x", Model: "m", Timeout: time.Second}, false},
+		{"on", Config{Config: llm.Config{BaseURL: "http://127.0.0.1:11434/v1", Model: "llama3"}, Timeout: time.Second, Concurrency: 1}, true},
+		{"half set", Config{Config: llm.Config{Model: "gpt-4o-mini"}}, false},
+		{"no concurrency", Config{Config: llm.Config{BaseURL: "http://x", Model: "m"}, Timeout: time.Second}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/lettertomyself/ltm/apps/platform/llm"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/model"
 )
@@ -90,7 +91,7 @@ func (m *chatModel) calls() int {
 }
 
 func (m *chatModel) config() model.Config {
-	return model.Config{BaseURL: m.srv.URL + "/v1", Model: "test-model", APIKey: "sk-test", Wait: 2 * time.Second, Timeout: 10 * time.Second}
+	return model.Config{Config: llm.Config{BaseURL: m.srv.URL + "/v1", Model: "test-model", APIKey: "sk-test"}, Wait: 2 * time.Second, Timeout: 10 * time.Second}
 }
 
 // goodAnswer holds, after four items the app must refuse (three break the

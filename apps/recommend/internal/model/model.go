@@ -12,89 +12,48 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/llm"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
 )
 
-// Config is the model's settings, the same names emotion-ml reads. The
-// model is off unless both the base URL and the model are set.
+// Config is the model's settings: the connection every service shares,
+// and how long recommend waits for it.
 type Config struct {
-	BaseURL string        `env:"OPENAI_BASE_URL"`
-	Model   string        `env:"OPENAI_MODEL"`
-	APIKey  config.Secret `env:"OPENAI_API_KEY"`
+	llm.Config
 	// Wait is how long one answer waits for the model; Timeout bounds the
 	// call itself, which may finish after the answer and fill the cache.
 	Wait    time.Duration `env:"MODEL_WAIT" envDefault:"2s"`
 	Timeout time.Duration `env:"MODEL_TIMEOUT" envDefault:"20s"`
 }
 
-// Enabled reports whether a model is configured.
-func (c Config) Enabled() bool { return c.BaseURL != "" && c.Model != "" }
-
 // Validate checks the settings that matter when the model is on.
 func (c Config) Validate() error {
-	if !c.Enabled() {
-		if c.BaseURL != "" || c.Model != "" {
-			return errors.New("OPENAI_BASE_URL and OPENAI_MODEL go together: set both or neither")
-		}
-		return nil
-	}
-	var errs []error
-	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
-		errs = append(errs, errors.New("OPENAI_BASE_URL must be an http(s) URL"))
+	if err := c.Config.Validate(); err != nil || !c.Enabled() {
+		return err
 	}
 	if c.Wait <= 0 || c.Timeout < c.Wait {
-		errs = append(errs, fmt.Errorf("MODEL_WAIT (%s) must be positive and at most MODEL_TIMEOUT (%s)", c.Wait, c.Timeout))
+		return fmt.Errorf("MODEL_WAIT (%s) must be positive and at most MODEL_TIMEOUT (%s)", c.Wait, c.Timeout)
 	}
-	return errors.Join(errs...)
+	return nil
 }
-
-// KeySource reads the API key from the secret store (openai-api-key, as
-// emotion-ml does); "" with a nil error means no key (a local server such
-// as Ollama needs none).
-type KeySource func(ctx context.Context) (string, error)
 
 // Client implements app.Suggester.
 type Client struct {
 	cfg Config
-	key KeySource
-
-	mu  sync.Mutex
-	api *openai.Client // built on first use, once the key is known
+	api *llm.Lazy
 }
 
 // New returns a client for cfg. The key is cfg.APIKey when set, otherwise
-// it is read from key on first use (the sidecar is not up when New runs).
-func New(cfg Config, key KeySource) *Client {
-	return &Client{cfg: cfg, key: key}
-}
-
-func (c *Client) client(ctx context.Context) (*openai.Client, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.api != nil {
-		return c.api, nil
-	}
-	key := c.cfg.APIKey.Reveal()
-	if key == "" && c.key != nil {
-		k, err := c.key(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("model: api key: %w", err)
-		}
-		key = k
-	}
-	oc := openai.DefaultConfig(key)
-	oc.BaseURL = strings.TrimSuffix(c.cfg.BaseURL, "/")
-	oc.HTTPClient = &http.Client{Timeout: c.cfg.Timeout}
-	c.api = openai.NewClientWithConfig(oc)
-	return c.api, nil
+// it is read from key (openai-api-key in the secret store) on first use:
+// the sidecar is not up when New runs.
+func New(cfg Config, key llm.KeySource) *Client {
+	return &Client{cfg: cfg, api: llm.NewLazy(cfg.Config, key, &http.Client{Timeout: cfg.Timeout})}
 }
 
 const system = `You recommend real, existing works and simple activities to someone who keeps a private diary of letters to their future self.
@@ -132,7 +91,7 @@ func (c *Client) Suggest(ctx context.Context, req app.SuggestRequest) ([]catalog
 		// anyway, this only saves a wasted suggestion.
 		user += " Do not suggest anything titled like: " + strings.Join(req.Avoid, "; ") + "."
 	}
-	api, err := c.client(ctx)
+	api, err := c.api.Client(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lettertomyself/ltm/apps/platform/llm"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/model"
@@ -36,7 +37,7 @@ func server(t *testing.T, content string, choices bool, auth ...*string) model.C
 		fmt.Fprintf(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":%s},"finish_reason":"stop"}]}`, c)
 	}))
 	t.Cleanup(srv.Close)
-	return model.Config{BaseURL: srv.URL + "/v1/", Model: "m", Wait: time.Second, Timeout: 5 * time.Second}
+	return model.Config{Config: llm.Config{BaseURL: srv.URL + "/v1/", Model: "m"}, Wait: time.Second, Timeout: 5 * time.Second}
 }
 
 const song = `{"items":[{"type":"music","title_ko":"픽스 유","title_en":"Fix You","original_title":"Fix You","creator":"Coldplay","year":2005,"tags":["comfort"],"reason_ko":"위로","reason_en":"Comfort"},{"type":"podcast","title_en":"x"}]}`
