@@ -189,6 +189,7 @@ func idleRSS(pids map[string]int) (apps, sidecars float64, err error) {
 		if err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", name, err)
 		}
+		say("idle RSS %-32s %6.1f MB", name, mb)
 		if strings.HasSuffix(name, " daprd") {
 			sidecars += mb
 		} else {
