@@ -508,6 +508,13 @@ func TestChaos(t *testing.T) {
 	dir := filepath.Join(repoOrDot(), ".data", "chaos")
 	if err := os.MkdirAll(dir, 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(dir, "latest.md"), []byte(table), 0o644)
+		// The logs as they are now: TestMain keeps them in .data/e2e-logs,
+		// which the next e2e run overwrites.
+		logs := filepath.Join(dir, "logs")
+		_ = os.RemoveAll(logs)
+		if err := os.CopyFS(logs, os.DirFS(filepath.Join(sys.W.Data, "logs"))); err != nil {
+			t.Logf("keeping the logs: %v", err)
+		}
 	}
 	for _, r := range results {
 		if !r.passed() {
