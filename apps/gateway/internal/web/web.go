@@ -71,9 +71,10 @@ func Handler() http.Handler {
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if strings.HasPrefix(p, "/api/") {
-			// The router sends /api/* to the services; this is only a guard
-			// so that an API path never answers with a page.
+		if strings.HasPrefix(p, "/api/") || p == "/api" || strings.HasPrefix(p, "/internal/") || p == "/internal" {
+			// The router sends /api/* to the services and never routes
+			// /internal/*; this guard keeps both from answering with a page,
+			// so a machine client always gets a problem.
 			problem.Write(w, problem.New(http.StatusNotFound, "There is nothing at "+p+"."))
 			return
 		}

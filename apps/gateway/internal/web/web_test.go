@@ -51,6 +51,7 @@ func TestUnknownPathsAnswer404(t *testing.T) {
 		{"missing asset", http.MethodGet, "/assets/nope.js", "text/html", http.StatusNotFound},
 		{"api path", http.MethodGet, "/api/nothing", "application/problem+json", http.StatusNotFound},
 		{"api post", http.MethodPost, "/api/nothing", "application/problem+json", http.StatusNotFound},
+		{"internal path", http.MethodGet, "/internal/status", "application/problem+json", http.StatusNotFound},
 		{"post to a page", http.MethodPost, "/letters", "application/problem+json", http.StatusMethodNotAllowed},
 	}
 	for _, tc := range cases {
