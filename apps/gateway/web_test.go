@@ -31,7 +31,7 @@ func TestWebClientRoutes(t *testing.T) {
 		{"font", http.MethodGet, "/fonts/gaegu-latin-400-normal.woff2", "font/woff2", http.StatusOK},
 		{"unknown page", http.MethodGet, "/no-such-page", "text/html", http.StatusNotFound},
 		{"unknown api area", http.MethodGet, "/api/nothing-here", "application/problem+json", http.StatusNotFound},
-		{"internal route", http.MethodGet, "/internal/users/1/contact", "text/html", http.StatusNotFound},
+		{"internal route: a problem, never a page", http.MethodGet, "/internal/users/1/contact", "application/problem+json", http.StatusNotFound},
 		{"services health is for operators on the machine", http.MethodGet, "/healthz/services", "application/problem+json", http.StatusNotFound},
 		{"post to a page", http.MethodPost, "/letters", "application/problem+json", http.StatusMethodNotAllowed},
 	}
