@@ -9,7 +9,6 @@ require (
 	github.com/lettertomyself/ltm/apps/platform v0.0.0
 	github.com/sashabaranov/go-openai v1.43.0
 	golang.org/x/text v0.43.0
-	google.golang.org/grpc v1.84.0
 )
 
 require (
@@ -66,6 +65,7 @@ require (
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261005182115-fad411399dd8 // indirect
+	google.golang.org/grpc v1.84.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

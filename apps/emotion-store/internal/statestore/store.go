@@ -9,14 +9,11 @@ package statestore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math/rand/v2"
-	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
+
+	"github.com/lettertomyself/ltm/apps/platform/daprx"
 
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/emotion"
 )
@@ -33,7 +30,7 @@ const runningKey = "jobs:running"
 const maxAttempts = 30
 
 // ErrConflict: the document kept changing under the update.
-var ErrConflict = errors.New("state store: concurrent updates kept winning")
+var ErrConflict = daprx.ErrContended
 
 // Client returns the connected Dapr client; daprx.Sidecar.Client is one.
 type Client func() (dapr.Client, error)
@@ -124,53 +121,17 @@ func (s *Store) SetRunning(ctx context.Context, userID, jobID string, running bo
 }
 
 // update reads key, lets change compute the new document (nil: leave it)
-// and saves it if nobody wrote in between, else starts over.
+// and saves it if nobody wrote in between, else starts over: the
+// platform's ETag read-modify-write, behind this process's per-document
+// queue.
 func (s *Store) update(ctx context.Context, key string, change func([]byte) ([]byte, error)) error {
 	unlock, err := s.locks.lock(ctx, key)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	for attempt := 1; ; attempt++ {
-		data, etag, err := s.get(ctx, key)
-		if err != nil {
-			return err
-		}
-		next, err := change(data)
-		if err != nil || next == nil {
-			return err
-		}
-		err = s.save(ctx, key, next, etag)
-		if err == nil {
-			return nil
-		}
-		if !s.conflict(ctx, key, etag, err) {
-			return fmt.Errorf("state store: save %s: %w", key, err)
-		}
-		if attempt == maxAttempts {
-			return fmt.Errorf("%w (%s, %d attempts)", ErrConflict, key, attempt)
-		}
-		// A little jitter keeps two writers from colliding in lockstep.
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(rand.IntN(5*attempt)+1) * time.Millisecond):
-		}
-	}
-}
-
-// conflict tells a lost race from a failure. With an ETag the store says
-// so (gRPC Aborted); a first write of a key someone else created in the
-// meantime is refused without a kind, so the key's existence decides.
-func (s *Store) conflict(ctx context.Context, key, etag string, err error) bool {
-	if st, ok := status.FromError(err); ok && st.Code() == codes.Aborted {
-		return true
-	}
-	if etag != "" {
-		return false
-	}
-	_, now, gerr := s.get(ctx, key)
-	return gerr == nil && now != ""
+	client := func() (daprx.StateClient, error) { return s.client() }
+	return daprx.UpdateState(ctx, client, s.name, key, maxAttempts, change)
 }
 
 func (s *Store) get(ctx context.Context, key string) ([]byte, string, error) {
@@ -183,15 +144,4 @@ func (s *Store) get(ctx context.Context, key string) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("state store: get %s: %w", key, err)
 	}
 	return item.Value, item.Etag, nil
-}
-
-func (s *Store) save(ctx context.Context, key string, data []byte, etag string) error {
-	c, err := s.client()
-	if err != nil {
-		return err
-	}
-	// First-write with no ETag inserts only if the key is absent; with one,
-	// it updates only the version that was read.
-	return c.SaveStateWithETag(ctx, s.name, key, data, etag, map[string]string{"contentType": "application/json"},
-		dapr.WithConcurrency(dapr.StateConcurrencyFirstWrite), dapr.WithConsistency(dapr.StateConsistencyStrong))
 }

@@ -8,14 +8,11 @@ package daprstate
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math/rand/v2"
-	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
+
+	"github.com/lettertomyself/ltm/apps/platform/daprx"
 )
 
 // StoreName is the state store component (components/recommend-state.yaml).
@@ -23,7 +20,7 @@ const StoreName = "recommend-state"
 
 // ErrContended is returned when a document kept changing under us for
 // every attempt; the caller may try again later.
-var ErrContended = errors.New("state document kept changing; gave up")
+var ErrContended = daprx.ErrContended
 
 // Client is the part of the Dapr client the store uses.
 type Client interface {
@@ -77,63 +74,21 @@ func read[T any](ctx context.Context, s *Store, key string) (T, string, error) {
 }
 
 // update applies change to the document at key and writes it back only if
-// nobody wrote in between (first-write concurrency with the ETag read);
+// nobody wrote in between (the platform's ETag read-modify-write);
 // otherwise it reads again and reapplies change. change must be a pure
 // function of the document it is given.
 func update[T any](ctx context.Context, s *Store, key string, change func(*T)) error {
-	for attempt := range attempts {
-		doc, etag, err := read[T](ctx, s, key)
-		if err != nil {
-			return err
+	client := func() (daprx.StateClient, error) { return s.client() }
+	return daprx.UpdateState(ctx, client, s.name, key, attempts, func(data []byte) ([]byte, error) {
+		var doc T
+		if len(data) > 0 {
+			if err := json.Unmarshal(data, &doc); err != nil {
+				return nil, fmt.Errorf("get %s: decode: %w", key, err)
+			}
 		}
 		change(&doc)
-		b, err := json.Marshal(doc)
-		if err != nil {
-			return fmt.Errorf("save %s: encode: %w", key, err)
-		}
-		c, err := s.client()
-		if err != nil {
-			return err
-		}
-		err = c.SaveStateWithETag(ctx, s.name, key, b, etag, nil, dapr.WithConcurrency(dapr.StateConcurrencyFirstWrite))
-		if err == nil {
-			return nil
-		}
-		lost, cerr := s.lostRace(ctx, key, etag, err)
-		if cerr != nil {
-			return cerr
-		}
-		if !lost {
-			return fmt.Errorf("save %s: %w", key, err)
-		}
-		// Someone else wrote first: let them finish, then start over.
-		// The jitter keeps two losers from colliding again in step.
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(1+rand.IntN(5*(attempt+1))) * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("save %s: %w", key, ErrContended)
-}
-
-// lostRace tells a write that lost to another writer from a failure. With
-// an ETag the store says so (gRPC Aborted). Without one (the document did
-// not exist) state.postgresql's first-write insert fails with a generic
-// error when the row appeared meanwhile, so look again.
-func (s *Store) lostRace(ctx context.Context, key, etag string, err error) (bool, error) {
-	if etag != "" {
-		return status.Code(err) == codes.Aborted, nil
-	}
-	c, cerr := s.client()
-	if cerr != nil {
-		return false, cerr
-	}
-	item, gerr := c.GetState(ctx, s.name, key, nil)
-	if gerr != nil {
-		return false, fmt.Errorf("save %s: %w (and reading it back: %w)", key, err, gerr)
-	}
-	return item != nil && item.Etag != "", nil
+		return json.Marshal(doc)
+	})
 }
 
 // Purge deletes every document of userID in one transaction. Deleting
