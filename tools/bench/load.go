@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -15,7 +16,6 @@ type load struct {
 	RPS           float64 // successful requests per second
 	Requests      uint64
 	Errors        uint64 // non-2xx answers and transport errors
-	FirstErrors   []string
 }
 
 // saturatedWorkers is the fixed concurrency of every saturated attack, the
@@ -50,9 +50,12 @@ func attack(name string, targets []vegeta.Target, rate int, d time.Duration, wor
 	if len(first) > 3 {
 		first = first[:3]
 	}
+	if errs > 0 {
+		say("%s: %d of %d requests failed %v: %s", name, errs, m.Requests, m.StatusCodes, strings.Join(first, "; "))
+	}
 	return load{
 		P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99,
-		RPS: m.Throughput, Requests: m.Requests, Errors: errs, FirstErrors: first,
+		RPS: m.Throughput, Requests: m.Requests, Errors: errs,
 	}
 }
 

@@ -186,9 +186,6 @@ func run(ctx context.Context, repo, target string, sz size, profiled []string) (
 		row{what: fmt.Sprintf("P1 GET /api/letters p50 at %d/s", listRate), value: fmt.Sprintf("%.1f ms", ms(p1.P50)), floor: fmt.Sprintf("%.1f ms", ms(fl.P50)), ratio: ratio(ms(p1.P50), ms(fl.P50))},
 		row{what: fmt.Sprintf("P1 GET /api/letters p99 at %d/s", listRate), value: fmt.Sprintf("%.1f ms (%d errors)", ms(p1.P99), p1.Errors), floor: fmt.Sprintf("%.1f ms", ms(fl.P99)), ratio: ratio(ms(p1.P99), ms(fl.P99)), target: "≤ 2× floor, 0 errors"},
 		row{what: "P1 saturated", value: fmt.Sprintf("%.0f req/s", p1Sat.RPS), floor: fmt.Sprintf("%.0f req/s", flSat.RPS), ratio: ratio(p1Sat.RPS, flSat.RPS), target: "≥ 0.5× floor"})
-	if p1.Errors > 0 {
-		say("P1 errors, first: %s", strings.Join(p1.FirstErrors, "; "))
-	}
 
 	say("P2 letter writes, %d at a time", postWorkers)
 	post := bearerTargets(http.MethodPost, gw+"/api/letters",
