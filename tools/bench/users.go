@@ -78,7 +78,7 @@ func call(ctx context.Context, method, url, token string, body, out any) (int, e
 func newUser(ctx context.Context, gw, kind string) (user, error) {
 	name := "bench_" + kind + "_" + world.RandomHex(5)
 	u := user{email: name + "@example.com"}
-	password := "bench-moon-" + world.RandomHex(4)
+	password := "paper-lantern-" + world.RandomHex(4)
 	if _, err := call(ctx, http.MethodPost, gw+"/api/auth/signup", "",
 		map[string]string{"username": name, "email": u.email, "password": password}, nil); err != nil {
 		return u, err
