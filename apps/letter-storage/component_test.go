@@ -376,9 +376,27 @@ func TestLetterDeletedRemovesObjectsAndRows(t *testing.T) {
 	other := uuid.NewString()
 	id2 := e.uploadOK(user, pngBytes(t))
 	e.internal("/internal/images/attach", map[string]any{"user_id": user, "letter_id": other, "image_ids": []string{id2}, "open_at": t0})
+	// The bucket down: the rows go at once (the image is unreachable), the
+	// object stays doomed, and the sweep deletes it once the bucket is back.
 	e.fake.FailAll(true)
-	if st := e.event("letter.deleted", map[string]string{"letter_id": other, "user_id": user}); st != "RETRY" {
-		t.Fatalf("bucket down: %s, want RETRY", st)
+	if st := e.event("letter.deleted", map[string]string{"letter_id": other, "user_id": user}); st != "SUCCESS" {
+		t.Fatalf("bucket down: %s, want SUCCESS (the sweep finishes the job)", st)
+	}
+	e.fake.FailAll(false)
+	if resp, _ := e.get(user, id2); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("image of a deleted letter while its object waits: %d, want 404", resp.StatusCode)
+	}
+	if _, ok := e.fake.Object(limage.ObjectKey(user, id2)); !ok {
+		t.Fatal("object gone although the bucket was down")
+	}
+	e.clock.Advance(11 * time.Minute)
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/image-sweep", nil)
+	req.Header.Set(authn.AppTokenHeader, appToken)
+	if resp, body := e.do(req); resp.StatusCode != http.StatusOK {
+		t.Fatalf("sweep: %d %s", resp.StatusCode, body)
+	}
+	if _, ok := e.fake.Object(limage.ObjectKey(user, id2)); ok {
+		t.Fatal("the sweep left the doomed object")
 	}
 }
 

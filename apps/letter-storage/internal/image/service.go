@@ -29,10 +29,15 @@ type Store interface {
 	Attach(ctx context.Context, userID, letterID string, ids []string, openAt time.Time) error
 	// Detach makes the letter's images unattached again.
 	Detach(ctx context.Context, letterID string) (int64, error)
-	// Purge locks the rows sel picks, calls remove with them (to delete
-	// their objects) and deletes the rows, all in one transaction; it
-	// returns how many rows went.
-	Purge(ctx context.Context, sel Selection, remove func(context.Context, []Image) error) (int, error)
+	// Purge deletes the rows sel picks and records their object keys as
+	// doomed, in one transaction, and returns the images that went. The
+	// objects are the caller's to delete, outside any transaction.
+	Purge(ctx context.Context, sel Selection, at time.Time) ([]Image, error)
+	// Doomed lists object keys doomed before at whose deletion has not
+	// been confirmed (at most limit).
+	Doomed(ctx context.Context, before time.Time, limit int) ([]string, error)
+	// Forget drops doomed keys whose objects are deleted.
+	Forget(ctx context.Context, keys []string) error
 }
 
 // Selection picks images to purge: exactly one of LetterID, UserID,
@@ -184,8 +189,8 @@ func (s *Service) Detach(ctx context.Context, letterID string) error {
 	return err
 }
 
-// PurgeLetter deletes a deleted letter's images: objects first, then rows,
-// in one transaction that also claims the event. Safe to repeat.
+// PurgeLetter deletes a deleted letter's images: the rows (with the event's
+// claim) in one short transaction, then their objects. Safe to repeat.
 func (s *Service) PurgeLetter(ctx context.Context, letterID, eventID string) error {
 	sel := Selection{LetterID: letterID}
 	if eventID != "" {
@@ -195,19 +200,18 @@ func (s *Service) PurgeLetter(ctx context.Context, letterID, eventID string) err
 		}
 		sel.Claim = &ref
 	}
-	_, err := s.store.Purge(ctx, sel, s.removeObjects)
+	_, err := s.purge(ctx, sel)
 	return err
 }
 
-// purgeBatch bounds how many rows one purge transaction locks while it
-// deletes their objects.
+// purgeBatch bounds how many rows one purge transaction deletes.
 const purgeBatch = 100
 
 // PurgeUser deletes every image of a deleted account, in batches. Safe to
 // repeat: each batch deletes what is left.
 func (s *Service) PurgeUser(ctx context.Context, userID string) error {
 	for {
-		n, err := s.store.Purge(ctx, Selection{UserID: userID, Limit: purgeBatch}, s.removeObjects)
+		n, err := s.purge(ctx, Selection{UserID: userID, Limit: purgeBatch})
 		if err != nil {
 			return err
 		}
@@ -225,24 +229,63 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	cutoff := s.clock.Now().Add(-s.ttl)
 	total := 0
 	for {
-		n, err := s.store.Purge(ctx, Selection{UnattachedBefore: cutoff, Limit: purgeBatch, SkipLocked: true}, s.removeObjects)
+		n, err := s.purge(ctx, Selection{UnattachedBefore: cutoff, Limit: purgeBatch, SkipLocked: true})
 		total += n
 		if err != nil {
 			return total, err
 		}
 		if n < purgeBatch {
-			return total, nil
+			break
 		}
 	}
+	// Objects a purge could not delete (bucket down, process killed).
+	// Only keys doomed a while ago: a purge running now deletes its own.
+	keys, err := s.store.Doomed(ctx, s.clock.Now().Add(-doomedGrace), purgeBatch)
+	if err != nil {
+		return total, err
+	}
+	return total, s.removeObjects(ctx, keys)
 }
 
-func (s *Service) removeObjects(ctx context.Context, imgs []Image) error {
-	for _, img := range imgs {
-		if err := s.blobs.Delete(ctx, img.ObjectKey()); err != nil {
-			return fmt.Errorf("delete object of image %s: %w", img.ID(), err)
+// doomedGrace is how long a purge has to delete its own objects before the
+// sweep takes over.
+const doomedGrace = 10 * time.Minute
+
+// purge deletes the rows sel picks (and records their objects as doomed)
+// in one transaction, then deletes the objects outside it. A failed object
+// deletion loses nothing: the key stays doomed and the sweep retries it.
+func (s *Service) purge(ctx context.Context, sel Selection) (int, error) {
+	imgs, err := s.store.Purge(ctx, sel, s.clock.Now())
+	if err != nil || len(imgs) == 0 {
+		return 0, err
+	}
+	keys := make([]string, len(imgs))
+	for i, img := range imgs {
+		keys[i] = img.ObjectKey()
+	}
+	if err := s.removeObjects(ctx, keys); err != nil {
+		s.log.WarnContext(ctx, "image objects not deleted yet; the sweep will retry", "images", len(imgs), "err", err)
+	}
+	return len(imgs), nil
+}
+
+// removeObjects deletes objects and forgets the keys of those deleted.
+func (s *Service) removeObjects(ctx context.Context, keys []string) error {
+	var done []string
+	var errs []error
+	for _, key := range keys {
+		if err := s.blobs.Delete(ctx, key); err != nil {
+			errs = append(errs, fmt.Errorf("delete object %s: %w", key, err))
+			continue
+		}
+		done = append(done, key)
+	}
+	if len(done) > 0 {
+		if err := s.store.Forget(ctx, done); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // stripMetadata removes what can locate or describe the writer: GPS from a

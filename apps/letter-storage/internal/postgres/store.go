@@ -137,15 +137,18 @@ func (s *Store) Detach(ctx context.Context, letterID string) (int64, error) {
 	return tag.RowsAffected(), nil
 }
 
-// Purge deletes the rows sel picks after remove has deleted their objects,
-// holding the rows' locks throughout: an attach waiting on one of them
-// finds it gone, never attached to a letter without its bytes.
-func (s *Store) Purge(ctx context.Context, sel image.Selection, remove func(context.Context, []image.Image) error) (int, error) {
+// Purge deletes the rows sel picks and records their object keys as
+// doomed, in one transaction (which also claims sel's event), and returns
+// the images that went. Rows are locked only for that short transaction:
+// an attach waiting on one finds it gone, never attached to a letter
+// whose bytes are about to go. Deleting the objects is the caller's, with
+// no transaction open.
+func (s *Store) Purge(ctx context.Context, sel image.Selection, at time.Time) ([]image.Image, error) {
 	where, args, err := selection(sel)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	n := 0
+	var imgs []image.Image
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if sel.Claim != nil {
 			fresh, err := inbox.Claim(ctx, tx, sel.Claim.Consumer(), sel.Claim.ID())
@@ -165,30 +168,51 @@ func (s *Store) Purge(ctx context.Context, sel image.Selection, remove func(cont
 		if err != nil {
 			return fmt.Errorf("select images to purge: %w", err)
 		}
-		imgs, err := pgx.CollectRows(rows, scanImage)
-		if err != nil {
+		if imgs, err = pgx.CollectRows(rows, scanImage); err != nil {
 			return fmt.Errorf("select images to purge: %w", err)
 		}
 		if len(imgs) == 0 {
 			return nil
 		}
-		if err := remove(ctx, imgs); err != nil {
-			return err
-		}
 		ids := make([]string, len(imgs))
+		keys := make([]string, len(imgs))
 		for i, img := range imgs {
-			ids[i] = img.ID()
+			ids[i], keys[i] = img.ID(), img.ObjectKey()
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO doomed_objects (object_key, doomed_at)
+			SELECT unnest($1::text[]), $2 ON CONFLICT (object_key) DO NOTHING`, keys, at); err != nil {
+			return fmt.Errorf("doom image objects: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM images WHERE id = ANY($1::uuid[])`, ids); err != nil {
 			return fmt.Errorf("delete purged images: %w", err)
 		}
-		n = len(imgs)
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return n, nil
+	return imgs, nil
+}
+
+// Doomed implements image.Store.
+func (s *Store) Doomed(ctx context.Context, before time.Time, limit int) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT object_key FROM doomed_objects WHERE doomed_at < $1 ORDER BY doomed_at LIMIT $2`, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("doomed objects: %w", err)
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("doomed objects: %w", err)
+	}
+	return keys, nil
+}
+
+// Forget implements image.Store.
+func (s *Store) Forget(ctx context.Context, keys []string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM doomed_objects WHERE object_key = ANY($1::text[])`, keys); err != nil {
+		return fmt.Errorf("forget doomed objects: %w", err)
+	}
+	return nil
 }
 
 func selection(sel image.Selection) (string, []any, error) {

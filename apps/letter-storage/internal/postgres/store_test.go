@@ -206,11 +206,9 @@ func TestPurgeSweepSelection(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var removed []image.Image
-	n, err := s.Purge(ctx, image.Selection{UnattachedBefore: cutoff, Limit: 100, SkipLocked: true},
-		func(_ context.Context, imgs []image.Image) error { removed = imgs; return nil })
-	if err != nil || n != 2 {
-		t.Fatalf("Purge = %d, %v", n, err)
+	removed, err := s.Purge(ctx, image.Selection{UnattachedBefore: cutoff, Limit: 100, SkipLocked: true}, t0)
+	if err != nil || len(removed) != 2 {
+		t.Fatalf("Purge = %d, %v", len(removed), err)
 	}
 	if got := keys(removed); !got[old1.ID()] || !got[old2.ID()] {
 		t.Fatalf("removed %v, want the two old unattached ones", got)
@@ -225,18 +223,33 @@ func TestPurgeSweepSelection(t *testing.T) {
 	}
 }
 
-func TestPurgeKeepsRowsWhenObjectsFail(t *testing.T) {
+// Rows go with their objects recorded as doomed, in one transaction; the
+// objects are deleted outside it and forgotten once gone, and whatever is
+// not confirmed stays listed for the sweep.
+func TestPurgeDoomsObjectsUntilForgotten(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	user := uuid.NewString()
-	img := add(t, s, user, t0)
-	boom := errors.New("bucket down")
-	_, err := s.Purge(ctx, image.Selection{UserID: user}, func(context.Context, []image.Image) error { return boom })
-	if !errors.Is(err, boom) {
-		t.Fatalf("Purge = %v", err)
+	a, b := add(t, s, user, t0), add(t, s, user, t0)
+	gone, err := s.Purge(ctx, image.Selection{UserID: user}, t0)
+	if err != nil || len(gone) != 2 {
+		t.Fatalf("Purge = %d, %v", len(gone), err)
 	}
-	if _, err := s.Get(ctx, user, img.ID()); err != nil {
-		t.Fatalf("row gone although its object was not deleted: %v", err)
+	if _, err := s.Get(ctx, user, a.ID()); !errors.Is(err, image.ErrNotFound) {
+		t.Fatalf("row still there after its purge: %v", err)
+	}
+	if keys, err := s.Doomed(ctx, t0, 10); err != nil || len(keys) != 0 {
+		t.Fatalf("doomed before the purge's time = %v, %v, want none", keys, err)
+	}
+	keys, err := s.Doomed(ctx, t0.Add(time.Second), 10)
+	if err != nil || len(keys) != 2 {
+		t.Fatalf("doomed = %v, %v, want both objects", keys, err)
+	}
+	if err := s.Forget(ctx, []string{a.ObjectKey()}); err != nil {
+		t.Fatal(err)
+	}
+	if keys, _ := s.Doomed(ctx, t0.Add(time.Second), 10); len(keys) != 1 || keys[0] != b.ObjectKey() {
+		t.Fatalf("after forgetting one: %v, want only %s", keys, b.ObjectKey())
 	}
 }
 
@@ -251,13 +264,12 @@ func TestPurgeLetterAndUser(t *testing.T) {
 	if err := s.Attach(ctx, alice, letter, []string{l1.ID(), l2.ID()}, t0); err != nil {
 		t.Fatal(err)
 	}
-	nop := func(context.Context, []image.Image) error { return nil }
 	ref, _ := delivery.New("test", "ev-1")
 	claim := &ref
 
-	n, err := s.Purge(ctx, image.Selection{LetterID: letter, Claim: claim}, nop)
-	if err != nil || n != 2 {
-		t.Fatalf("letter purge = %d, %v", n, err)
+	gone, err := s.Purge(ctx, image.Selection{LetterID: letter, Claim: claim}, t0)
+	if err != nil || len(gone) != 2 {
+		t.Fatalf("letter purge = %d, %v", len(gone), err)
 	}
 	if _, err := s.Get(ctx, alice, loose.ID()); err != nil {
 		t.Fatalf("unattached image went with the letter: %v", err)
@@ -266,13 +278,13 @@ func TestPurgeLetterAndUser(t *testing.T) {
 	if err := s.Attach(ctx, alice, letter, []string{loose.ID()}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := s.Purge(ctx, image.Selection{LetterID: letter, Claim: claim}, nop); err != nil || n != 0 {
-		t.Fatalf("replayed event purged %d, %v", n, err)
+	if gone, err := s.Purge(ctx, image.Selection{LetterID: letter, Claim: claim}, t0); err != nil || len(gone) != 0 {
+		t.Fatalf("replayed event purged %d, %v", len(gone), err)
 	}
 
-	n, err = s.Purge(ctx, image.Selection{UserID: alice, Limit: 100}, nop)
-	if err != nil || n != 1 {
-		t.Fatalf("user purge = %d, %v", n, err)
+	gone, err = s.Purge(ctx, image.Selection{UserID: alice, Limit: 100}, t0)
+	if err != nil || len(gone) != 1 {
+		t.Fatalf("user purge = %d, %v", len(gone), err)
 	}
 	if _, err := s.Get(ctx, bob, bobs.ID()); err != nil {
 		t.Fatalf("another user's image went: %v", err)
