@@ -458,3 +458,74 @@ func must(r *http.Request, err error) *http.Request {
 	}
 	return r
 }
+
+// as calls an internal route as app's sidecar would.
+func (e *env) as(app, path string, v any) (*http.Response, []byte) {
+	b, _ := json.Marshal(v)
+	req, _ := http.NewRequest(http.MethodPost, e.url+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(authn.AppTokenHeader, appToken)
+	req.Header.Set(authn.CallerAppHeader, app)
+	return e.do(req)
+}
+
+// A profile picture is one of the user's own uploads, on no letter, kept
+// from the sweep and readable by its owner; a new one replaces the old.
+func TestAvatar(t *testing.T) {
+	e := newEnv(t)
+	alice, bob := uuid.NewString(), uuid.NewString()
+	first, second := e.uploadOK(alice, pngBytes(t)), e.uploadOK(alice, pngBytes(t))
+	onLetter := e.uploadOK(alice, pngBytes(t))
+	bobs := e.uploadOK(bob, pngBytes(t))
+	e.internal("/internal/images/attach", map[string]any{"user_id": alice, "letter_id": uuid.NewString(), "image_ids": []string{onLetter}, "open_at": t0.Add(time.Hour)})
+
+	set := func(user string, id any) int {
+		resp, _ := e.as("user-service", "/internal/images/avatar", map[string]any{"user_id": user, "image_id": id})
+		return resp.StatusCode
+	}
+	if resp, _ := e.as("gateway", "/internal/images/avatar", map[string]any{"user_id": alice, "image_id": first}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("from the gateway: %d, want 403", resp.StatusCode)
+	}
+	if got := set(alice, bobs); got != http.StatusNotFound {
+		t.Errorf("another user's image: %d, want 404", got)
+	}
+	if got := set(alice, onLetter); got != http.StatusUnprocessableEntity {
+		t.Errorf("a letter's image: %d, want 422", got)
+	}
+	if got := set(alice, first); got != http.StatusNoContent {
+		t.Fatalf("set: %d", got)
+	}
+	if got := set(alice, second); got != http.StatusNoContent {
+		t.Fatalf("replace: %d", got)
+	}
+	if _, ok := e.fake.Object(limage.ObjectKey(alice, first)); ok {
+		t.Error("the replaced avatar's object is still stored")
+	}
+	if resp, _ := e.get(alice, first); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the replaced avatar: %d, want 404", resp.StatusCode)
+	}
+	// A profile picture never goes on a letter.
+	resp, body := e.internal("/internal/images/attach", map[string]any{"user_id": alice, "letter_id": uuid.NewString(), "image_ids": []string{second}, "open_at": t0})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "profile picture") {
+		t.Errorf("attach the avatar to a letter: %d %s, want 422", resp.StatusCode, body)
+	}
+
+	e.clock.Advance(25 * time.Hour)
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/image-sweep", nil)
+	req.Header.Set(authn.AppTokenHeader, appToken)
+	if resp, body := e.do(req); resp.StatusCode != http.StatusOK {
+		t.Fatalf("sweep: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := e.get(alice, second); resp.StatusCode != http.StatusOK {
+		t.Errorf("the avatar after a day's sweep: %d, want 200 to its owner", resp.StatusCode)
+	}
+	if resp, _ := e.get(bob, second); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("someone else reading the avatar: %d, want 404", resp.StatusCode)
+	}
+	if got := set(alice, nil); got != http.StatusNoContent {
+		t.Fatalf("clear: %d", got)
+	}
+	if _, ok := e.fake.Object(limage.ObjectKey(alice, second)); ok {
+		t.Error("a cleared avatar's object is still stored")
+	}
+}

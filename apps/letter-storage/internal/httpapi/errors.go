@@ -26,6 +26,9 @@ func fail(c *gin.Context, log *slog.Logger, err error, maxBytes int64) {
 		httpx.Abort(c, problem.Typed(http.StatusLocked, "sealed", "This image is sealed.",
 			"Its letter opens at "+sealed.OpenAt.UTC().Format(time.RFC3339)+".").
 			With("open_at", sealed.OpenAt.UTC().Format(time.RFC3339)))
+	case errors.Is(err, image.ErrOnALetter):
+		httpx.Abort(c, problem.Typed(http.StatusUnprocessableEntity, "image-on-a-letter", "This image belongs to a letter.",
+			"An image of a letter cannot be a profile picture; upload it again."))
 	case errors.Is(err, image.ErrNotFound):
 		httpx.Abort(c, problem.New(http.StatusNotFound, "There is no such image."))
 	case errors.Is(err, image.ErrTooLarge):

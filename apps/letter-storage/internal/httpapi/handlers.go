@@ -214,3 +214,24 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	b.left -= int64(n)
 	return n, err
 }
+
+// avatar: POST /internal/images/avatar {user_id, image_id} (null: none).
+func (h *handlers) avatar(c *gin.Context) {
+	var req struct {
+		UserID  string  `json:"user_id"`
+		ImageID *string `json:"image_id"`
+	}
+	if err := httpx.DecodeJSON(c, &req, 0); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if uuid.Validate(req.UserID) != nil {
+		h.fail(c, problem.Validation(map[string]string{"user_id": "must be a user id"}))
+		return
+	}
+	if err := h.svc.SetAvatar(c, req.UserID, req.ImageID); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -36,6 +36,10 @@ func Routes(d service.Deps, app App) error {
 	letters.POST("/images/attach", h.attach) // {user_id, letter_id, image_ids, open_at} → 204 | 422
 	letters.POST("/images/detach", h.detach) // {letter_id} → 204
 
+	// Called by user-service only: a profile picture is one of the user's
+	// own uploads, kept from the sweep.
+	d.Internal.POST("/images/avatar", authn.RequireCallerApp("user-service"), h.avatar) // {user_id, image_id|null} → 204 | 404 | 422
+
 	// POST /image-sweep — cron tick from the sidecar.
 	daprx.OnBinding(d.FromDapr, d.Log, SweepBinding, func(ctx context.Context, _ []byte) error {
 		n, err := svc.Sweep(ctx)

@@ -30,6 +30,9 @@ var (
 	ErrUnsupportedType = errors.New("unsupported image type")
 	ErrEmpty           = errors.New("empty file")
 	ErrQuotaExceeded   = errors.New("image quota exceeded")
+	// ErrOnALetter: the image belongs to a letter, so it cannot be a
+	// profile picture (it would be sealed with the letter).
+	ErrOnALetter = errors.New("image belongs to a letter")
 	// ErrObjectMissing is what a Blobs adapter returns for an object that
 	// is not in the bucket.
 	ErrObjectMissing = errors.New("stored object missing")
@@ -169,4 +172,5 @@ const (
 	ReasonNotFound    = "not found"
 	ReasonInvalidID   = "is not a valid image id"
 	ReasonOtherLetter = "already belongs to another letter"
+	ReasonAvatar      = "is your profile picture"
 )

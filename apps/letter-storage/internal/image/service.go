@@ -38,6 +38,10 @@ type Store interface {
 	Doomed(ctx context.Context, before time.Time, limit int) ([]string, error)
 	// Forget drops doomed keys whose objects are deleted.
 	Forget(ctx context.Context, keys []string) error
+	// SetAvatar makes id (nil: none) userID's avatar: ErrNotFound unless
+	// it is the user's image, ErrOnALetter when a letter holds it. The
+	// previous avatar goes; its object keys are returned, doomed.
+	SetAvatar(ctx context.Context, userID string, id *string, at time.Time) ([]string, error)
 }
 
 // Selection picks images to purge: exactly one of LetterID, UserID,
@@ -250,6 +254,23 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 // doomedGrace is how long a purge has to delete its own objects before the
 // sweep takes over.
 const doomedGrace = 10 * time.Minute
+
+// SetAvatar makes imageID (nil: none) the user's profile picture: kept
+// from the sweep, readable by its owner, never on a letter. The previous
+// one is deleted.
+func (s *Service) SetAvatar(ctx context.Context, userID string, imageID *string) error {
+	if uuid.Validate(userID) != nil || (imageID != nil && uuid.Validate(*imageID) != nil) {
+		return ErrNotFound
+	}
+	doomed, err := s.store.SetAvatar(ctx, userID, imageID, s.clock.Now())
+	if err != nil {
+		return err
+	}
+	if err := s.removeObjects(ctx, doomed); err != nil {
+		s.log.WarnContext(ctx, "previous avatar's object not deleted yet; the sweep will retry", "err", err)
+	}
+	return nil
+}
 
 // purge deletes the rows sel picks (and records their objects as doomed)
 // in one transaction, then deletes the objects outside it. A failed object

@@ -93,15 +93,18 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // waiting on the same row sees it attached once the first commits.
 func (s *Store) Attach(ctx context.Context, userID, letterID string, ids []string, openAt time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id::text, user_id::text, coalesce(letter_id::text, '')
+		rows, err := tx.Query(ctx, `SELECT id::text, user_id::text, coalesce(letter_id::text, ''), avatar
 			FROM images WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, ids)
 		if err != nil {
 			return fmt.Errorf("lock images: %w", err)
 		}
-		type row struct{ id, user, letter string }
+		type row struct {
+			id, user, letter string
+			avatar           bool
+		}
 		found := map[string]row{}
 		var r row
-		_, err = pgx.ForEachRow(rows, []any{&r.id, &r.user, &r.letter}, func() error {
+		_, err = pgx.ForEachRow(rows, []any{&r.id, &r.user, &r.letter, &r.avatar}, func() error {
 			found[r.id] = r
 			return nil
 		})
@@ -116,6 +119,8 @@ func (s *Store) Attach(ctx context.Context, userID, letterID string, ids []strin
 				reasons[id] = image.ReasonNotFound
 			case got.letter != "" && got.letter != letterID:
 				reasons[id] = image.ReasonOtherLetter
+			case got.avatar:
+				reasons[id] = image.ReasonAvatar
 			}
 		}
 		if len(reasons) > 0 {
@@ -194,6 +199,57 @@ func (s *Store) Purge(ctx context.Context, sel image.Selection, at time.Time) ([
 	return imgs, nil
 }
 
+// SetAvatar makes id (nil: none) userID's avatar, in one transaction: the
+// image must be the user's own and on no letter; the previous avatar's row
+// goes and its object is doomed. It returns the doomed object keys.
+func (s *Store) SetAvatar(ctx context.Context, userID string, id *string, at time.Time) ([]string, error) {
+	var doomed []string
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// One avatar change of a user at a time.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('avatar:' || $1::text, 0))`, userID); err != nil {
+			return fmt.Errorf("avatar lock: %w", err)
+		}
+		keep := ""
+		if id != nil {
+			var letter pgtype.Text
+			err := tx.QueryRow(ctx, `SELECT letter_id::text FROM images WHERE id = $1 AND user_id = $2 FOR UPDATE`, *id, userID).Scan(&letter)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return image.ErrNotFound
+			}
+			if err != nil {
+				return fmt.Errorf("avatar image: %w", err)
+			}
+			if letter.Valid {
+				return image.ErrOnALetter
+			}
+			keep = *id
+		}
+		rows, err := tx.Query(ctx, `DELETE FROM images WHERE user_id = $1 AND avatar AND id::text <> $2 RETURNING object_key`, userID, keep)
+		if err != nil {
+			return fmt.Errorf("drop the previous avatar: %w", err)
+		}
+		if doomed, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+			return fmt.Errorf("drop the previous avatar: %w", err)
+		}
+		if len(doomed) > 0 {
+			if _, err := tx.Exec(ctx, `INSERT INTO doomed_objects (object_key, doomed_at)
+				SELECT unnest($1::text[]), $2 ON CONFLICT (object_key) DO NOTHING`, doomed, at); err != nil {
+				return fmt.Errorf("doom the previous avatar: %w", err)
+			}
+		}
+		if keep != "" {
+			if _, err := tx.Exec(ctx, `UPDATE images SET avatar = true WHERE id = $1`, keep); err != nil {
+				return fmt.Errorf("set avatar: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return doomed, nil
+}
+
 // Doomed implements image.Store.
 func (s *Store) Doomed(ctx context.Context, before time.Time, limit int) ([]string, error) {
 	rows, err := s.pool.Query(ctx, `SELECT object_key FROM doomed_objects WHERE doomed_at < $1 ORDER BY doomed_at LIMIT $2`, before, limit)
@@ -222,7 +278,7 @@ func selection(sel image.Selection) (string, []any, error) {
 	case sel.UserID != "":
 		return `user_id = $1`, []any{sel.UserID}, nil
 	case !sel.UnattachedBefore.IsZero():
-		return `letter_id IS NULL AND created_at < $1`, []any{sel.UnattachedBefore}, nil
+		return `letter_id IS NULL AND NOT avatar AND created_at < $1`, []any{sel.UnattachedBefore}, nil
 	}
 	return "", nil, errors.New("purge: empty selection")
 }
