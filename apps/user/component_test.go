@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,46 @@ type server struct {
 	srv  *servicetest.Server
 	iss  *authntest.Issuer
 	subs []daprx.Subscription
+	pics *pictures
+}
+
+// pictures stands in for letter-storage-service's avatar endpoint behind
+// the sidecar: the loose uploads it knows, and the claims it received.
+type pictures struct {
+	mu     sync.Mutex
+	owner  map[string]string // image id → user id
+	claims []string          // image ids claimed ("" for none)
+}
+
+func (p *pictures) own(userID, imageID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.owner[imageID] = userID
+}
+
+func (p *pictures) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/v1.0/invoke/letter-storage-service/method/internal/images/avatar" {
+		http.NotFound(w, r)
+		return
+	}
+	var body struct {
+		UserID  string  `json:"user_id"`
+		ImageID *string `json:"image_id"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&body)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if body.ImageID == nil {
+		p.claims = append(p.claims, "")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if p.owner[*body.ImageID] != body.UserID {
+		http.Error(w, `{"type":"about:blank","status":404}`, http.StatusNotFound)
+		return
+	}
+	p.claims = append(p.claims, *body.ImageID)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // newServer builds user-service as main does (spec) on a fresh database,
@@ -38,11 +79,12 @@ func newServer(t *testing.T) *server {
 	iss := authntest.NewIssuer(t, clk)
 	s := spec(Config{Database: *servicetest.Database(t)})
 	s.Clock, s.Keys = clk, iss
-	srv := servicetest.Start(t, s, nil)
+	pics := &pictures{owner: map[string]string{}}
+	srv := servicetest.Start(t, s, pics)
 	if n := len(srv.Workers()); n != 3 {
 		t.Errorf("%d workers, want the tombstone pruner, the outbox relay and the inbox pruner", n)
 	}
-	return &server{t: t, srv: srv, iss: iss, subs: srv.Subs.Declared()}
+	return &server{t: t, srv: srv, iss: iss, subs: srv.Subs.Declared(), pics: pics}
 }
 
 type response = servicetest.Response
@@ -167,8 +209,17 @@ func TestProfileLifecycle(t *testing.T) {
 		t.Errorf("Cache-Control = %q, want no-store", r.Header.Get("Cache-Control"))
 	}
 
+	// Someone else's image is no profile picture.
+	stranger := uuid.NewString()
+	s.pics.own(uuid.NewString(), stranger)
+	r = s.asUser(http.MethodPatch, "/api/users/me", `{"avatar_image_id":"`+stranger+`"}`, userID)
+	if r.Status != http.StatusBadRequest || !strings.Contains(string(r.Raw), "avatar_image_id") {
+		t.Fatalf("another user's image as avatar: %d %s, want 400 naming avatar_image_id", r.Status, r.Raw)
+	}
+
 	// A partial update in Korean.
 	avatar := uuid.NewString()
+	s.pics.own(userID, avatar)
 	r = s.asUser(http.MethodPatch, "/api/users/me", `{"nickname":"  민지  ","bio":"미래의 나에게 편지를 씁니다 ✉️","birthday":"2000-02-29",
 		"blog_url":"https://blog.example.kr/민지","avatar_image_id":"`+avatar+`","timezone":"America/New_York",
 		"locale":"en","notifications":{"routine_reminder":false}}`, userID)
@@ -182,10 +233,22 @@ func TestProfileLifecycle(t *testing.T) {
 	assertJSON(t, r.Body, want)
 	assertJSON(t, s.asUser(http.MethodGet, "/api/users/me", "", userID).Body, want)
 
+	// The same picture again asks letter-storage nothing more.
+	r = s.asUser(http.MethodPatch, "/api/users/me", `{"avatar_image_id":"`+avatar+`"}`, userID)
+	if r.Status != http.StatusOK {
+		t.Fatalf("same avatar again: %d %s", r.Status, r.Raw)
+	}
+
 	// Absent fields stay; null clears the nullable ones.
 	r = s.asUser(http.MethodPatch, "/api/users/me", `{"birthday":null,"avatar_image_id":null}`, userID)
 	want["birthday"], want["avatar_image_id"] = nil, nil
 	assertJSON(t, r.Body, want)
+	s.pics.mu.Lock()
+	claims := append([]string(nil), s.pics.claims...)
+	s.pics.mu.Unlock()
+	if len(claims) != 2 || claims[0] != avatar || claims[1] != "" {
+		t.Errorf("claims sent to letter-storage = %q, want the avatar, then none", claims)
+	}
 
 	// Mail goes to the address auth-service now holds.
 	if st := s.publish("user.email_changed", "e3", map[string]any{"user_id": userID, "email": "minji@example.kr"}); st != "SUCCESS" {

@@ -10,6 +10,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
+	"github.com/lettertomyself/ltm/apps/user/internal/avatars"
 	"github.com/lettertomyself/ltm/apps/user/internal/events"
 	"github.com/lettertomyself/ltm/apps/user/internal/httpapi"
 	"github.com/lettertomyself/ltm/apps/user/internal/postgres"
@@ -45,7 +46,7 @@ func spec(cfg Config) service.Spec {
 		Setup: func(d service.Deps) ([]service.Worker, error) {
 			store := postgres.New(d.DB)
 			events.New(store, d.Clock).Subscribe(d.Subs)
-			if err := httpapi.Routes(d, httpapi.App{Profiles: store}); err != nil {
+			if err := httpapi.Routes(d, httpapi.App{Profiles: store, Avatars: avatars.New(d.Dapr)}); err != nil {
 				return nil, err
 			}
 			return []service.Worker{store.PruneTombstones(d.Log)}, nil

@@ -15,11 +15,12 @@ var ContactCallers = []string{"notification-service", "letter-service", "routine
 // App is what the routes call.
 type App struct {
 	Profiles profile.Store
+	Avatars  profile.Avatars
 }
 
 // Routes mounts user-service's whole HTTP surface.
 func Routes(d service.Deps, app App) error {
-	api := &handlers{store: app.Profiles, clock: d.Clock, log: d.Log}
+	api := &handlers{store: app.Profiles, avatars: app.Avatars, clock: d.Clock, log: d.Log}
 
 	// Public, through the gateway, with an access token.
 	users := d.Router.Group("/api/users", d.Auth.Require())

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,3 +21,14 @@ type Store interface {
 	ChangeEmail(ctx context.Context, ev delivery.Ref, userID uuid.UUID, email string, at time.Time) (bool, error)
 	Purge(ctx context.Context, ev delivery.Ref, userID uuid.UUID) (bool, error)
 }
+
+// Avatars keeps profile pictures: letter-storage-service, which holds the
+// uploads. Claim makes imageID (nil: none) the user's picture, deleting the
+// previous one; ErrNotYourImage when the image is not the user's own,
+// loose upload.
+type Avatars interface {
+	Claim(ctx context.Context, userID uuid.UUID, imageID *uuid.UUID) error
+}
+
+// ErrNotYourImage: the avatar named is someone else's, gone, or on a letter.
+var ErrNotYourImage = errors.New("not one of your images")
