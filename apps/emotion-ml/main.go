@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"github.com/lettertomyself/ltm/apps/platform/config"
-	"github.com/lettertomyself/ltm/apps/platform/llm"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/emotion-ml/internal/analyzer"
@@ -60,7 +59,7 @@ func spec(cfg Config) service.Spec {
 			a := emotion.Fallback{Embedded: emotion.Embedded{A: embedded}, Log: d.Log}
 			if cfg.Model.Enabled() {
 				a.Model = model.New(cfg.Model, func(ctx context.Context) (string, error) {
-					return d.Dapr.OptionalSecret(ctx, llm.SecretName)
+					return d.Dapr.OptionalSecret(ctx, "openai-api-key")
 				})
 				d.Log.Info("emotion analysis by a model, the embedded analyzer as fallback", "model", cfg.Model.Model, "base_url", cfg.Model.BaseURL)
 			}

@@ -43,10 +43,6 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// SecretName is the secret store key holding the API key when
-// OPENAI_API_KEY is not set.
-const SecretName = "openai-api-key"
-
 // KeySource reads the API key from the secret store; "" with a nil error
 // means no key (a local server such as Ollama needs none).
 type KeySource func(ctx context.Context) (string, error)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/lettertomyself/ltm/apps/platform/contact"
-	"github.com/lettertomyself/ltm/apps/platform/llm"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
@@ -73,7 +72,7 @@ func Setup(cfg Config, opts Options) func(service.Deps) ([]service.Worker, error
 		}
 		var modelOpts app.Options
 		if cfg.Config.Enabled() {
-			key := func(ctx context.Context) (string, error) { return d.Dapr.OptionalSecret(ctx, llm.SecretName) }
+			key := func(ctx context.Context) (string, error) { return d.Dapr.OptionalSecret(ctx, "openai-api-key") }
 			modelOpts = app.Options{Suggester: model.New(cfg.Config, key), ModelWait: cfg.Wait, ModelTimeout: cfg.Timeout}
 			d.Log.Info("model suggestions on", "model", cfg.Model)
 		}
