@@ -390,11 +390,7 @@ func TestLetterDeletedRemovesObjectsAndRows(t *testing.T) {
 		t.Fatal("object gone although the bucket was down")
 	}
 	e.clock.Advance(11 * time.Minute)
-	req, _ := http.NewRequest(http.MethodPost, e.url+"/image-sweep", nil)
-	req.Header.Set(authn.AppTokenHeader, appToken)
-	if resp, body := e.do(req); resp.StatusCode != http.StatusOK {
-		t.Fatalf("sweep: %d %s", resp.StatusCode, body)
-	}
+	e.sweep()
 	if _, ok := e.fake.Object(limage.ObjectKey(user, id2)); ok {
 		t.Fatal("the sweep left the doomed object")
 	}
@@ -419,11 +415,7 @@ func TestUserDeletedAndSweep(t *testing.T) {
 	}
 
 	e.clock.Advance(25 * time.Hour)
-	req, _ := http.NewRequest(http.MethodPost, e.url+"/image-sweep", nil)
-	req.Header.Set(authn.AppTokenHeader, appToken)
-	if resp, body := e.do(req); resp.StatusCode != http.StatusOK {
-		t.Fatalf("sweep: %d %s", resp.StatusCode, body)
-	}
+	e.sweep()
 	if resp, _ := e.get(bob, b1); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("stale unattached image survived the sweep: %d", resp.StatusCode)
 	}
@@ -511,11 +503,7 @@ func TestAvatar(t *testing.T) {
 	}
 
 	e.clock.Advance(25 * time.Hour)
-	req, _ := http.NewRequest(http.MethodPost, e.url+"/image-sweep", nil)
-	req.Header.Set(authn.AppTokenHeader, appToken)
-	if resp, body := e.do(req); resp.StatusCode != http.StatusOK {
-		t.Fatalf("sweep: %d %s", resp.StatusCode, body)
-	}
+	e.sweep()
 	if resp, _ := e.get(alice, second); resp.StatusCode != http.StatusOK {
 		t.Errorf("the avatar after a day's sweep: %d, want 200 to its owner", resp.StatusCode)
 	}
@@ -527,5 +515,15 @@ func TestAvatar(t *testing.T) {
 	}
 	if _, ok := e.fake.Object(limage.ObjectKey(alice, second)); ok {
 		t.Error("a cleared avatar's object is still stored")
+	}
+}
+
+// sweep delivers one cron tick of the image sweep, as the sidecar does.
+func (e *env) sweep() {
+	e.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/image-sweep", nil)
+	req.Header.Set(authn.AppTokenHeader, appToken)
+	if resp, body := e.do(req); resp.StatusCode != http.StatusOK {
+		e.t.Fatalf("sweep: %d %s", resp.StatusCode, body)
 	}
 }
