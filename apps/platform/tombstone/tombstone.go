@@ -59,7 +59,7 @@ const lockKey = `hashtextextended('tombstone:' || $1::text, 0)`
 // was awaited (read committed takes a snapshot per statement).
 func Guard(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 	b := &pgx.Batch{}
-	b.Queue(`SELECT pg_advisory_xact_lock_shared(` + lockKey + `)`, userID)
+	b.Queue(`SELECT pg_advisory_xact_lock_shared(`+lockKey+`)`, userID)
 	b.Queue(`SELECT EXISTS (SELECT 1 FROM tombstones WHERE user_id = $1)`, userID)
 	res := tx.SendBatch(ctx, b)
 	_, err := res.Exec()
@@ -85,7 +85,7 @@ func Guard(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 // every write that committed before. Burying twice is harmless.
 func Bury(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 	b := &pgx.Batch{}
-	b.Queue(`SELECT pg_advisory_xact_lock(` + lockKey + `)`, userID)
+	b.Queue(`SELECT pg_advisory_xact_lock(`+lockKey+`)`, userID)
 	b.Queue(`INSERT INTO tombstones (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, userID)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("tombstone bury: %w", err)
