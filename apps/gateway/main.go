@@ -62,7 +62,10 @@ func spec(cfg Config) service.Spec {
 				CORSAllowedOrigins: cfg.CORSAllowedOrigins, TrustedProxies: cfg.TrustedProxies,
 			})
 		},
-		// The gateway never calls /internal/: it reads the public keys.
-		JWKSPath: "/api/auth/jwks",
+		// The gateway never calls /internal/: it reads the public keys, and
+		// leaves ended sessions to the services it forwards to (each one
+		// refuses a revoked token; docs/security.md, finding 3).
+		JWKSPath:    "/api/auth/jwks",
+		Revocations: service.NoRevocations,
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,29 +40,51 @@ type KeySource interface {
 
 // Claims are what a verified token says.
 type Claims struct {
-	UserID    string
-	ID        string // jti
+	UserID string
+	ID     string // jti
+	// SessionID (claim sid) names the login the token comes from (auth's
+	// refresh family): a logout revokes it. Tokens minted before sid
+	// existed have none.
+	SessionID string
 	IssuedAt  time.Time
 	ExpiresAt time.Time
 }
 
+// accessClaims is the token's payload as parsed.
+type accessClaims struct {
+	jwt.RegisteredClaims
+	SessionID string `json:"sid,omitempty"`
+}
+
 // Verifier checks access tokens.
 type Verifier struct {
-	keys   KeySource
-	clock  clock.Clock
-	leeway time.Duration
+	keys    KeySource
+	clock   clock.Clock
+	leeway  time.Duration
+	revoked *Revocations
+	// guards counts Require calls: a service that mounts none verifies no
+	// user token and needs no revocations.
+	guards atomic.Int32
 }
 
 // NewVerifier returns a verifier using keys and the time from c.
 func NewVerifier(keys KeySource, c clock.Clock) *Verifier {
-	return &Verifier{keys: keys, clock: c, leeway: 30 * time.Second}
+	return &Verifier{keys: keys, clock: c, leeway: Leeway}
 }
 
-// Verify checks signature (EdDSA only), issuer, audience, expiry and the
-// subject's form.
+// UseRevocations makes Verify refuse the tokens r names. Call it before
+// serving; platform/service does, with a poller feeding r.
+func (v *Verifier) UseRevocations(r *Revocations) { v.revoked = r }
+
+// Guards reports whether Require was called, i.e. some route is guarded.
+func (v *Verifier) Guards() bool { return v.guards.Load() > 0 }
+
+// Verify checks signature (EdDSA only), issuer, audience, expiry, the
+// subject's form and, with UseRevocations, that the session has not ended.
 func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
-	var rc jwt.RegisteredClaims
-	parsed, err := jwt.ParseWithClaims(token, &rc, func(t *jwt.Token) (any, error) {
+	var ac accessClaims
+	rc := &ac.RegisteredClaims
+	parsed, err := jwt.ParseWithClaims(token, &ac, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		if kid == "" {
 			return nil, errors.New("no kid")
@@ -82,12 +105,15 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
 	if _, err := uuid.Parse(rc.Subject); err != nil {
 		return Claims{}, fmt.Errorf("%w: subject is not a user id", ErrInvalidToken)
 	}
-	c := Claims{UserID: rc.Subject, ID: rc.ID}
+	c := Claims{UserID: rc.Subject, ID: rc.ID, SessionID: ac.SessionID}
 	if rc.IssuedAt != nil {
 		c.IssuedAt = rc.IssuedAt.Time
 	}
 	if rc.ExpiresAt != nil {
 		c.ExpiresAt = rc.ExpiresAt.Time
+	}
+	if v.revoked != nil && v.revoked.Revoked(c, v.clock.Now()) {
+		return Claims{}, fmt.Errorf("%w: the session has ended", ErrInvalidToken)
 	}
 	return c, nil
 }
@@ -129,6 +155,7 @@ func BearerToken(r *http.Request) (string, bool) {
 // Require refuses requests without a valid access token (401 problem)
 // and puts the user id in the request context for the handlers after it.
 func (v *Verifier) Require() gin.HandlerFunc {
+	v.guards.Add(1)
 	return func(c *gin.Context) {
 		token, ok := BearerToken(c.Request)
 		if !ok {

@@ -81,7 +81,19 @@ type Spec struct {
 	// Clock is handed to Setup as Deps.Clock; default the system clock.
 	// Tests set a fake one.
 	Clock clock.Clock
+	// Revocations is where a service that guards routes with
+	// Deps.Auth.Require learns which sessions have ended (logout, password
+	// change, deleted account): nil = auth-service's GET
+	// /internal/revocations through the sidecar, polled every second.
+	// auth-service reads its own store; NoRevocations turns it off (the
+	// gateway, which never calls /internal/; the services behind it refuse
+	// revoked tokens).
+	Revocations func(Deps) authn.RevocationSource
 }
+
+// NoRevocations is a Spec.Revocations for a service that does not check
+// revocations itself.
+func NoRevocations(Deps) authn.RevocationSource { return nil }
 
 // JWKSPath is where auth-service publishes its keys to other services.
 const JWKSPath = "/internal/jwks"
@@ -102,9 +114,13 @@ func Migrations(own fs.FS) []pg.Migrations {
 // Handler, so they go through the same wiring as main.
 type Service struct {
 	Deps
-	base    config.Base
-	health  *httpx.Health
-	workers []Worker
+	// Revocations keeps Deps.Auth's set of ended sessions up to date; nil
+	// when the service guards no route or its spec says NoRevocations.
+	// Run runs it; tests built with New drive it (Step) themselves.
+	Revocations *authn.RevocationPoller
+	base        config.Base
+	health      *httpx.Health
+	workers     []Worker
 }
 
 // New builds the service described by spec. Close releases what it opened,
@@ -173,12 +189,35 @@ func New(ctx context.Context, base config.Base, spec Spec, stdout io.Writer) (_ 
 		}
 	}
 	s.Subs.Mount(s.Router, s.FromDapr)
+	s.Revocations = revocations(s, spec)
 	if s.DB != nil {
 		// Events written to the outbox are published from here, and
 		// consumed-event claims are pruned.
 		s.workers = append(s.workers, outbox.NewRelay(s.DB, s.Dapr, s.Log).Run, inbox.Pruner(s.DB, s.Log))
 	}
 	return s, nil
+}
+
+// revocations makes s.Auth refuse ended sessions, fed by a poller of the
+// spec's source, when some route is guarded by s.Auth.Require.
+func revocations(s *Service, spec Spec) *authn.RevocationPoller {
+	if !s.Auth.Guards() {
+		return nil
+	}
+	p := &authn.RevocationPoller{Set: authn.NewRevocations(), Clock: s.Clock, Log: s.Log}
+	if spec.Revocations != nil {
+		p.Source = spec.Revocations(s.Deps)
+	} else {
+		p.Source = authn.RemoteRevocations{Get: func(ctx context.Context, path string) ([]byte, error) {
+			return s.Dapr.Get(ctx, "auth-service", path)
+		}}
+		p.Connected = s.Dapr.Connected()
+	}
+	if p.Source == nil {
+		return nil
+	}
+	s.Auth.UseRevocations(p.Set)
+	return p
 }
 
 // Handler is the service's whole HTTP surface: routes, subscriptions and
@@ -215,6 +254,9 @@ func (s *Service) Run(ctx context.Context) error {
 	})
 	for _, w := range s.workers {
 		g.Go(func() error { return w(gctx) })
+	}
+	if s.Revocations != nil {
+		g.Go(func() error { return s.Revocations.Run(gctx) })
 	}
 	// The server stops accepting only DrainDelay after /readyz fails: were
 	// both at once, callers would meet refused connections before anything
