@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"io"
@@ -366,6 +367,19 @@ func TestSubscriptions(t *testing.T) {
 	}
 	if items := e.want(e.do("GET", "/api/letters", me, nil), http.StatusOK).Body["items"].([]any); len(items) != 0 {
 		t.Errorf("letters left after user.deleted: %v", items)
+	}
+	// The deleted account's still-valid token writes nothing more (401
+	// problem), and a late analysis for the user is acknowledged and dropped.
+	r := e.want(e.do("POST", "/api/letters", me, map[string]any{"title": "t", "content": "c", "open_date": "2026-03-10"}), http.StatusUnauthorized)
+	if r.Header.Get("Content-Type") != "application/problem+json" || r.Body["detail"] != "This account no longer exists." {
+		t.Errorf("write after user.deleted: %s %s", r.Header.Get("Content-Type"), r.Raw)
+	}
+	if got := e.event("emotion.analyzed", map[string]any{"letter_id": uuid.NewString(), "user_id": me.String(), "mood": "joy"}); got != "SUCCESS" {
+		t.Errorf("emotion.analyzed for a deleted user: %s, want SUCCESS (dropped)", got)
+	}
+	var n int
+	if err := e.srv.DB.QueryRow(context.Background(), `SELECT count(*) FROM letters WHERE user_id = $1`, me).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d letters of the deleted user (%v)", n, err)
 	}
 }
 

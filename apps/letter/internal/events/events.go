@@ -18,6 +18,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/delivery"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 )
@@ -128,6 +129,10 @@ func (h *Handlers) EmotionAnalyzed(ctx context.Context, e daprx.Event) error {
 	}
 	changed, err := h.store.ApplyAnalysis(ctx, ev,
 		letter.Analysis{LetterID: letterID, UserID: userID, Mood: mood, DetailedMood: detailed, AnalyzedAt: at})
+	if tombstone.IsGone(err) {
+		h.log.InfoContext(ctx, "emotion analysis dropped: the account is deleted", "user_id", userID)
+		return nil
+	}
 	if err != nil {
 		return err // database trouble: retry
 	}

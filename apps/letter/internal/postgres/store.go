@@ -19,6 +19,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
 	"github.com/lettertomyself/ltm/apps/platform/outbox"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/crypto"
@@ -45,17 +46,21 @@ type Keys interface {
 type Store struct {
 	pool *pgxpool.Pool
 	keys Keys
+	// guard is tombstone.Guard; the benchmark measures writes without it.
+	guard func(context.Context, pgx.Tx, uuid.UUID) error
 }
 
 // New returns a store on pool encrypting with keys.
-func New(pool *pgxpool.Pool, keys Keys) *Store { return &Store{pool: pool, keys: keys} }
+func New(pool *pgxpool.Pool, keys Keys) *Store {
+	return &Store{pool: pool, keys: keys, guard: tombstone.Guard}
+}
 
 // Associated data: the letter id plus the column, so a ciphertext moved to
 // another row, or title and content swapped within one, fails to decrypt.
 func aad(id uuid.UUID, field string) []byte { return append(id[:], field...) }
 
 // Create stores l encrypted and enqueues letter.created in the same
-// transaction.
+// transaction; tombstone.ErrGone when the writer's account is deleted.
 func (s *Store) Create(ctx context.Context, l letter.Letter) error {
 	ring, err := s.keys.Keyring()
 	if err != nil {
@@ -75,6 +80,9 @@ func (s *Store) Create(ctx context.Context, l letter.Letter) error {
 		images = []uuid.UUID{}
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := s.guard(ctx, tx, snap.UserID); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO letters
 			(id, user_id, key_id, title_ct, content_ct, open_date, open_time, open_at, timezone, image_ids, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -220,12 +228,16 @@ func (s *Store) Delete(ctx context.Context, userID, id uuid.UUID) error {
 // ApplyAnalysis stores a's mood on the letter once per event. A letter
 // that is gone or not a.UserID's is left alone (it may have been deleted
 // since), and an older analysis never replaces a newer one (re-analysis
-// results can arrive out of order). It reports whether the letter changed.
+// results can arrive out of order). It reports whether the letter changed;
+// tombstone.ErrGone when a.UserID's account is deleted.
 func (s *Store) ApplyAnalysis(ctx context.Context, e delivery.Ref, a letter.Analysis) (bool, error) {
 	changed := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		fresh, err := inbox.Claim(ctx, tx, e.Consumer(), e.ID())
 		if err != nil || !fresh {
+			return err
+		}
+		if err := tombstone.Guard(ctx, tx, a.UserID); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE letters
@@ -244,12 +256,16 @@ func (s *Store) ApplyAnalysis(ctx context.Context, e delivery.Ref, a letter.Anal
 // DeleteUser purges every letter of userID once per event, enqueuing
 // letter.deleted for each so consumers that track letters (scheduled
 // mail, images, statistics) let go of them too. It returns how many
-// letters went.
+// letters went. The user is buried in the same transaction (tombstone):
+// no write for them is accepted after it, and one racing it is purged.
 func (s *Store) DeleteUser(ctx context.Context, e delivery.Ref, userID uuid.UUID) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		fresh, err := inbox.Claim(ctx, tx, e.Consumer(), e.ID())
 		if err != nil || !fresh {
+			return err
+		}
+		if err := tombstone.Bury(ctx, tx, userID); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `DELETE FROM letters WHERE user_id = $1 RETURNING id`, userID)

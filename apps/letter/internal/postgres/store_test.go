@@ -30,7 +30,7 @@ var (
 	seoul = func() *time.Location { l, _ := time.LoadLocation("Asia/Seoul"); return l }()
 )
 
-func newKey(t *testing.T, id string) crypto.Key {
+func newKey(t testing.TB, id string) crypto.Key {
 	t.Helper()
 	raw := make([]byte, crypto.KeySize)
 	_, _ = rand.Read(raw)
@@ -41,7 +41,7 @@ func newKey(t *testing.T, id string) crypto.Key {
 	return k
 }
 
-func keyring(t *testing.T, current crypto.Key, previous ...crypto.Key) *crypto.Keyring {
+func keyring(t testing.TB, current crypto.Key, previous ...crypto.Key) *crypto.Keyring {
 	t.Helper()
 	r, err := crypto.NewKeyring(current, previous...)
 	if err != nil {
@@ -57,7 +57,7 @@ type fixture struct {
 	store *postgres.Store
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
 	t.Helper()
 	pool := pgtest.New(t, service.Migrations(postgres.Migrations())...)
 	k1 := newKey(t, "k1")

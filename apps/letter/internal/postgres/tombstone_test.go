@@ -1,0 +1,134 @@
+package postgres_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lettertomyself/ltm/apps/platform/delivery"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+
+	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
+	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
+)
+
+func (f fixture) letters(t *testing.T, user uuid.UUID) int {
+	t.Helper()
+	var n int
+	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM letters WHERE user_id = $1`, user).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (f fixture) purge(t *testing.T, user uuid.UUID) {
+	t.Helper()
+	ev, _ := delivery.New("letter-service/user.deleted", uuid.NewString())
+	if _, err := f.store.DeleteUser(ctx, ev, user); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func draft(t *testing.T, user uuid.UUID) letter.Letter {
+	t.Helper()
+	l, err := letter.New(uuid.New(), user, letter.Draft{Title: "t", Content: "c", OpenDate: "2026-03-11"}, seoul, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func TestADeletedUserCannotWriteAgain(t *testing.T) {
+	f := newFixture(t)
+	user, other := uuid.New(), uuid.New()
+	l := f.write(t, user, t0, "2026-03-10", "a", "a")
+	f.purge(t, user)
+
+	if err := f.store.Create(ctx, draft(t, user)); !errors.Is(err, tombstone.ErrGone) {
+		t.Fatalf("Create after the purge = %v, want tombstone.ErrGone", err)
+	}
+	ev, _ := delivery.New("letter-service/emotion.analyzed", "late")
+	a := letter.Analysis{LetterID: l.ID(), UserID: user, Mood: "joy", AnalyzedAt: t0}
+	if _, err := f.store.ApplyAnalysis(ctx, ev, a); !errors.Is(err, tombstone.ErrGone) {
+		t.Fatalf("ApplyAnalysis after the purge = %v, want tombstone.ErrGone", err)
+	}
+	if n := f.letters(t, user); n != 0 {
+		t.Fatalf("%d letters of the deleted user", n)
+	}
+	// A second user.deleted (another event id) is harmless.
+	f.purge(t, user)
+	f.write(t, other, t0, "2026-03-10", "b", "b")
+}
+
+// TestWritesRacingThePurgeLeaveNoLetter: writers keep creating letters
+// while the purge runs, many times; every letter either went before the
+// purge (and was purged) or was refused.
+func TestWritesRacingThePurgeLeaveNoLetter(t *testing.T) {
+	f := newFixture(t)
+	for round := 0; round < 60; round++ {
+		user := uuid.New()
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				for i := 0; i < 5; i++ {
+					l, err := letter.New(uuid.New(), user, letter.Draft{Title: "t", Content: "c", OpenDate: "2026-03-11"}, seoul, t0)
+					if err == nil {
+						err = f.store.Create(ctx, l)
+					}
+					if err != nil && !errors.Is(err, tombstone.ErrGone) {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			time.Sleep(time.Duration(round%5) * time.Millisecond)
+			ev, _ := delivery.New("letter-service/user.deleted", uuid.NewString())
+			if _, err := f.store.DeleteUser(ctx, ev, user); err != nil {
+				errs <- err
+			}
+		}()
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if n := f.letters(t, user); n != 0 {
+			t.Fatalf("round %d: %d letters survived the purge", round, n)
+		}
+	}
+}
+
+// BenchmarkCreate is a letter write (encrypt, insert, outbox, commit) as
+// letter-service does it, with the tombstone guard and without it.
+func BenchmarkCreate(b *testing.B) {
+	f := newFixture(b)
+	for _, c := range []struct {
+		name  string
+		store *postgres.Store
+	}{{"unguarded", postgres.Unguarded(f.store)}, {"guarded", f.store}} {
+		store := c.store
+		b.Run(c.name, func(b *testing.B) {
+			user := uuid.New()
+			for b.Loop() {
+				l, _ := letter.New(uuid.New(), user, letter.Draft{Title: "t", Content: "c", OpenDate: "2026-03-11"}, seoul, t0)
+				if err := store.Create(ctx, l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
