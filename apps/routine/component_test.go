@@ -383,6 +383,16 @@ func TestUserDeletedPurges(t *testing.T) {
 			t.Errorf("%s of another user: %v", path, items)
 		}
 	}
+	// The deleted account's still-valid token writes nothing more.
+	for path, body := range map[string]string{
+		"/api/routines":      `{"title":"r","kind":"weekly","weekday":"mon","time":"09:00"}`,
+		"/api/special-dates": `{"name":"d","date":"2025-01-01"}`,
+	} {
+		r := want(t, s.as(gone, "POST", path, body), http.StatusUnauthorized)
+		if r.Body["detail"] != "This account no longer exists." {
+			t.Errorf("POST %s after user.deleted: %s", path, r.Raw)
+		}
+	}
 	// Only the sidecar may deliver events.
 	want(t, s.do("POST", "/events/user-deleted", `{"id":"x","data":{}}`, nil), http.StatusUnauthorized)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
 	"github.com/lettertomyself/ltm/apps/platform/outbox"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/routine/internal/events"
@@ -69,6 +70,9 @@ func (s *Store) GetRoutine(ctx context.Context, userID, id uuid.UUID) (routine.R
 // CreateRoutine saves r and announces it with its owner's timezone.
 func (s *Store) CreateRoutine(ctx context.Context, r routine.Routine, timezone string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, r.UserID()); err != nil {
+			return err
+		}
 		weekday, day := routineKindArgs(r)
 		_, err := tx.Exec(ctx, `INSERT INTO routines (`+routineColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			r.ID(), r.UserID(), r.Title(), string(r.Kind()), weekday, day, timeArg(r.Time()), r.CreatedAt(), r.UpdatedAt())
@@ -86,6 +90,9 @@ func (s *Store) CreateRoutine(ctx context.Context, r routine.Routine, timezone s
 func (s *Store) UpdateRoutine(ctx context.Context, userID, id uuid.UUID, timezone string, change func(routine.Routine) (routine.Routine, error)) (routine.Routine, error) {
 	var out routine.Routine
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, userID); err != nil {
+			return err
+		}
 		cur, err := scanRoutine(tx.QueryRow(ctx, `SELECT `+routineColumns+` FROM routines WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, userID))
 		if err != nil {
 			return fmt.Errorf("update routine: %w", err)
@@ -143,6 +150,9 @@ func (s *Store) GetSpecialDate(ctx context.Context, userID, id uuid.UUID) (routi
 // CreateSpecialDate saves d and announces it with its owner's timezone.
 func (s *Store) CreateSpecialDate(ctx context.Context, d routine.SpecialDate, timezone string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, d.UserID()); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO special_dates (`+specialDateColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			d.ID(), d.UserID(), d.Name(), dateArg(d.Date()), d.Yearly(), d.CreatedAt(), d.UpdatedAt())
 		if err != nil {
@@ -157,6 +167,9 @@ func (s *Store) CreateSpecialDate(ctx context.Context, d routine.SpecialDate, ti
 func (s *Store) UpdateSpecialDate(ctx context.Context, userID, id uuid.UUID, timezone string, change func(routine.SpecialDate) (routine.SpecialDate, error)) (routine.SpecialDate, error) {
 	var out routine.SpecialDate
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, userID); err != nil {
+			return err
+		}
 		cur, err := scanSpecialDate(tx.QueryRow(ctx, `SELECT `+specialDateColumns+` FROM special_dates WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, userID))
 		if err != nil {
 			return fmt.Errorf("update special date: %w", err)
@@ -200,11 +213,16 @@ func (s *Store) delete(ctx context.Context, sql, typ string, userID, id uuid.UUI
 }
 
 // PurgeUser deletes everything userID owns, once per eventID: a
-// redelivered user.deleted finds its claim and changes nothing.
+// redelivered user.deleted finds its claim and changes nothing. The user
+// is buried in the same transaction: every later create or update of
+// theirs is tombstone.ErrGone, and one racing the purge is purged.
 func (s *Store) PurgeUser(ctx context.Context, consumer, eventID string, userID uuid.UUID) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		fresh, err := inbox.Claim(ctx, tx, consumer, eventID)
 		if err != nil || !fresh {
+			return err
+		}
+		if err := tombstone.Bury(ctx, tx, userID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM routines WHERE user_id = $1`, userID); err != nil {
