@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/config"
 	"github.com/lettertomyself/ltm/apps/platform/reload"
 	"github.com/lettertomyself/ltm/apps/platform/service"
@@ -73,6 +74,11 @@ func spec(cfg Config, keys *token.Keyring) service.Spec {
 		Database:   &cfg.Database,
 		Migrations: postgres.Migrations(),
 		Keys:       keys,
+		// auth's own verifier reads ended sessions from its store, not
+		// through a call to itself.
+		Revocations: func(d service.Deps) authn.RevocationSource {
+			return postgres.New(d.DB, cfg.AccessTokenTTL).Revocations(d.Clock.Now)
+		},
 		Setup: func(d service.Deps) ([]service.Worker, error) {
 			hasher, err := password.NewHasher(password.Params{
 				MemoryKiB: cfg.Argon2MemoryKiB, Iterations: cfg.Argon2Iterations, Parallelism: cfg.Argon2Parallelism,
@@ -80,7 +86,7 @@ func spec(cfg Config, keys *token.Keyring) service.Spec {
 			if err != nil {
 				return nil, err
 			}
-			store := postgres.New(d.DB)
+			store := postgres.New(d.DB, cfg.AccessTokenTTL)
 			policy := func(failures int) throttle.Policy {
 				return throttle.Policy{MaxFailures: failures, Window: cfg.ThrottleWindow, BaseLock: cfg.ThrottleBaseLock, MaxLock: cfg.ThrottleMaxLock}
 			}
@@ -94,7 +100,8 @@ func spec(cfg Config, keys *token.Keyring) service.Spec {
 				RefreshTTL: cfg.RefreshTokenTTL,
 				Log:        d.Log,
 			}
-			if err := httpapi.Routes(d, httpapi.App{Accounts: accounts, Keys: keys}); err != nil {
+			app := httpapi.App{Accounts: accounts, Keys: keys, Revocations: store.Revocations(d.Clock.Now)}
+			if err := httpapi.Routes(d, app); err != nil {
 				return nil, err
 			}
 			loader := &token.Loader{Keys: keys, Secrets: d.Dapr, Log: d.Log}

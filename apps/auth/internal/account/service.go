@@ -29,21 +29,23 @@ type Store interface {
 	ByLogin(ctx context.Context, identifier string) (Account, error)
 	ByID(ctx context.Context, id uuid.UUID) (Account, error)
 	// SetPasswordHash replaces the hash; with revokeSessions every refresh
-	// family of the account is revoked in the same transaction.
+	// family of the account is revoked in the same transaction, and so are
+	// the sessions whose access tokens may still be live (a revocation).
 	SetPasswordHash(ctx context.Context, id uuid.UUID, hash string, revokeSessions bool, now time.Time) error
 	// ChangeEmail sets the address and enqueues user.email_changed.
 	ChangeEmail(ctx context.Context, id uuid.UUID, email, key string) error
-	// Delete removes the account with its refresh tokens and enqueues
-	// user.deleted.
-	Delete(ctx context.Context, id uuid.UUID) error
+	// Delete removes the account with its refresh tokens, revokes every
+	// access token of the user and enqueues user.deleted.
+	Delete(ctx context.Context, id uuid.UUID, now time.Time) error
 
 	CreateRefresh(ctx context.Context, r token.Refresh) error
 	// Rotate locks the token hashed as hash, checks it at now and, when it
 	// may be exchanged, marks it spent and stores successor(it). A reused
 	// token revokes its family (committed) and returns ErrRefreshReused.
 	Rotate(ctx context.Context, hash []byte, now time.Time, successor func(token.Refresh) token.Refresh) error
-	// RevokeFamily revokes the family of the token hashed as hash; an
-	// unknown token is not an error.
+	// RevokeFamily revokes the family of the token hashed as hash and the
+	// session's access tokens (a revocation); an unknown token is not an
+	// error.
 	RevokeFamily(ctx context.Context, hash []byte, now time.Time) error
 }
 
@@ -190,11 +192,13 @@ func (s *Service) startFamily(ctx context.Context, userID uuid.UUID) (Pair, erro
 	if err := s.Store.CreateRefresh(ctx, r); err != nil {
 		return Pair{}, err
 	}
-	return s.pair(userID, raw, now)
+	return s.pair(userID, r.FamilyID, raw, now)
 }
 
-func (s *Service) pair(userID uuid.UUID, refresh string, now time.Time) (Pair, error) {
-	access, err := s.Minter.Mint(userID, now)
+// pair mints the access token that goes with refresh, in its family's
+// session.
+func (s *Service) pair(userID, family uuid.UUID, refresh string, now time.Time) (Pair, error) {
+	access, err := s.Minter.Mint(userID, family, now)
 	if err != nil {
 		return Pair{}, err
 	}
@@ -212,10 +216,10 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Pair, error) {
 	}
 	now := s.Clock.Now()
 	var next string
-	var userID uuid.UUID
+	var userID, family uuid.UUID
 	err := s.Store.Rotate(ctx, token.HashRefresh(raw), now, func(old token.Refresh) token.Refresh {
 		r, n := old.Successor(now, s.RefreshTTL)
-		next, userID = r, old.UserID
+		next, userID, family = r, old.UserID, old.FamilyID
 		return n
 	})
 	if err != nil {
@@ -227,7 +231,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (Pair, error) {
 		}
 		return Pair{}, err
 	}
-	return s.pair(userID, next, now)
+	return s.pair(userID, family, next, now)
 }
 
 // Logout revokes the family of the presented refresh token. Unknown
@@ -326,7 +330,7 @@ func (s *Service) Delete(ctx context.Context, userID, pw, addr string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Store.Delete(ctx, a.ID()); err != nil {
+	if err := s.Store.Delete(ctx, a.ID(), s.Clock.Now()); err != nil {
 		return err
 	}
 	// Its throttle state would only ever be read again by an attacker

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -212,4 +213,26 @@ func clientAddress(c *gin.Context) string {
 		return c.Request.RemoteAddr
 	}
 	return host
+}
+
+// revocations answers GET /internal/revocations?after=<seq>: the live
+// revocations after the cursor, at most authn.RevocationsPageMax, and the
+// cursor to ask with next.
+func (a *api) revocations(c *gin.Context) {
+	after := int64(0)
+	if s := c.Query("after"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			a.fail(c, fields.New("after", "must be a whole number, 0 or more"))
+			return
+		}
+		after = n
+	}
+	page, err := a.Revocations.RevocationsAfter(c, after, authn.RevocationsPageMax)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, page)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 
 	"github.com/lettertomyself/ltm/apps/auth/internal/account"
@@ -19,6 +20,8 @@ import (
 type App struct {
 	Accounts *account.Service
 	Keys     *token.Keyring
+	// Revocations lists the sessions that ended (GET /internal/revocations).
+	Revocations authn.RevocationSource
 }
 
 // api is the handlers, with their dependencies.
@@ -47,5 +50,8 @@ func Routes(d service.Deps, app App) error {
 
 	// Other services fetch the keys here, through Dapr invocation.
 	d.Internal.GET(strings.TrimPrefix(service.JWKSPath, "/internal"), a.jwks)
+	// Every service that verifies access tokens polls the ended sessions
+	// here (any app may: a revocation names ids, no secret).
+	d.Internal.GET(strings.TrimPrefix(authn.RevocationsPath, "/internal"), a.revocations)
 	return nil
 }

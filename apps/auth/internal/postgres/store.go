@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/lettertomyself/ltm/apps/platform/authn"
 	"github.com/lettertomyself/ltm/apps/platform/outbox"
 
 	"github.com/lettertomyself/ltm/apps/auth/internal/account"
@@ -40,10 +41,17 @@ func Migrations() fs.FS {
 // Store implements account.Store on a pool.
 type Store struct {
 	db *pgxpool.Pool
+	// window is how long an access token minted now may be accepted:
+	// the access TTL plus the verifiers' leeway. A revocation lasts that
+	// long; a password change revokes the sessions that minted a token
+	// within it.
+	window time.Duration
 }
 
-// New returns a store on db.
-func New(db *pgxpool.Pool) *Store { return &Store{db: db} }
+// New returns a store on db for access tokens valid for accessTTL.
+func New(db *pgxpool.Pool, accessTTL time.Duration) *Store {
+	return &Store{db: db, window: accessTTL + authn.Leeway}
+}
 
 var _ account.Store = (*Store)(nil)
 
@@ -145,8 +153,52 @@ func (s *Store) SetPasswordHash(ctx context.Context, id uuid.UUID, hash string, 
 		if _, err := tx.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, id, now); err != nil {
 			return fmt.Errorf("revoke sessions: %w", err)
 		}
-		return nil
+		// Every session that minted an access token within the window may
+		// have one still live: each one's sid is revoked (not the user
+		// whole: the login that follows must work). A session revoked
+		// earlier got its row then, and one more does no harm.
+		rows, err := tx.Query(ctx, `
+			SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $1 AND created_at > $2`, id, now.Add(-s.window))
+		if err != nil {
+			return fmt.Errorf("find live sessions: %w", err)
+		}
+		families, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		if err != nil {
+			return fmt.Errorf("find live sessions: %w", err)
+		}
+		return s.revoke(ctx, tx, id, families, now)
 	})
+}
+
+// revocationLock serialises writers of revocations to the end of their
+// transaction (pg_advisory_xact_lock), so seq order is commit order: a
+// reader that has seen seq n has seen every row before it.
+const revocationLock = 0x6c746d7265766f6b // "ltmrevok"
+
+// revoke writes a revocation for each of sids of user (none given: the
+// user whole) lasting the window, in tx.
+func (s *Store) revoke(ctx context.Context, tx pgx.Tx, user uuid.UUID, sids []uuid.UUID, now time.Time) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(revocationLock)); err != nil {
+		return fmt.Errorf("lock revocations: %w", err)
+	}
+	until := now.Add(s.window)
+	if sids == nil {
+		_, err := tx.Exec(ctx, `INSERT INTO revocations (user_id, sid, created_at, expires_at) VALUES ($1, NULL, $2, $3)`, user, now, until)
+		if err != nil {
+			return fmt.Errorf("revoke user: %w", err)
+		}
+		return nil
+	}
+	if len(sids) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO revocations (user_id, sid, created_at, expires_at)
+		SELECT $1, sid, $3, $4 FROM unnest($2::uuid[]) AS sid`, user, sids, now, until)
+	if err != nil {
+		return fmt.Errorf("revoke sessions: %w", err)
+	}
+	return nil
 }
 
 // ChangeEmail sets the address and enqueues user.email_changed.
@@ -164,9 +216,9 @@ func (s *Store) ChangeEmail(ctx context.Context, id uuid.UUID, email, key string
 	})
 }
 
-// Delete removes the account (its refresh tokens go by cascade) and
-// enqueues user.deleted.
-func (s *Store) Delete(ctx context.Context, id uuid.UUID) error {
+// Delete removes the account (its refresh tokens go by cascade), revokes
+// every access token of the user and enqueues user.deleted.
+func (s *Store) Delete(ctx context.Context, id uuid.UUID, now time.Time) error {
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM accounts WHERE id = $1`, id)
 		if err != nil {
@@ -175,8 +227,10 @@ func (s *Store) Delete(ctx context.Context, id uuid.UUID) error {
 		if tag.RowsAffected() == 0 {
 			return account.ErrNotFound
 		}
-		_, err = outbox.Enqueue(ctx, tx, events.TopicDeleted, events.Deleted{UserID: id.String()})
-		return err
+		if _, err = outbox.Enqueue(ctx, tx, events.TopicDeleted, events.Deleted{UserID: id.String()}); err != nil {
+			return err
+		}
+		return s.revoke(ctx, tx, id, nil, now)
 	})
 }
 
@@ -220,7 +274,7 @@ func (s *Store) Rotate(ctx context.Context, hash []byte, now time.Time, successo
 		case errors.Is(err, token.ErrRefreshReused):
 			// Committed, unlike the other refusals: the revocation is the point.
 			refused = err
-			return revokeFamily(ctx, tx, r.FamilyID, now)
+			return s.revokeFamily(ctx, tx, r.UserID, r.FamilyID, now)
 		case err != nil:
 			refused = err
 			return nil
@@ -236,26 +290,91 @@ func (s *Store) Rotate(ctx context.Context, hash []byte, now time.Time, successo
 	return refused
 }
 
-func revokeFamily(ctx context.Context, tx pgx.Tx, family uuid.UUID, now time.Time) error {
-	if _, err := tx.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, family, now); err != nil {
-		return fmt.Errorf("revoke family: %w", err)
-	}
-	return nil
-}
-
-// RevokeFamily revokes the family of the token hashed as hash, if any.
-func (s *Store) RevokeFamily(ctx context.Context, hash []byte, now time.Time) error {
-	_, err := s.db.Exec(ctx, `
-		UPDATE refresh_tokens SET revoked_at = $2
-		WHERE revoked_at IS NULL AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`, hash, now)
+// revokeFamily revokes family's refresh tokens and, when it was still
+// live, its session's access tokens. A family already revoked writes no
+// revocation again: logging out twice adds nothing.
+func (s *Store) revokeFamily(ctx context.Context, tx pgx.Tx, user, family uuid.UUID, now time.Time) error {
+	tag, err := tx.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, family, now)
 	if err != nil {
 		return fmt.Errorf("revoke family: %w", err)
 	}
-	return nil
+	if tag.RowsAffected() == 0 {
+		return nil
+	}
+	return s.revoke(ctx, tx, user, []uuid.UUID{family}, now)
+}
+
+// RevokeFamily revokes the family of the token hashed as hash, if any,
+// with its session's access tokens.
+func (s *Store) RevokeFamily(ctx context.Context, hash []byte, now time.Time) error {
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var user, family uuid.UUID
+		err := tx.QueryRow(ctx, `SELECT user_id, family_id FROM refresh_tokens WHERE token_hash = $1`, hash).Scan(&user, &family)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("find family: %w", err)
+		}
+		return s.revokeFamily(ctx, tx, user, family, now)
+	})
+}
+
+// Revocations is the live revocations after a cursor, read at now():
+// what GET /internal/revocations serves and what auth's own verifier
+// polls.
+func (s *Store) Revocations(now func() time.Time) authn.RevocationSource {
+	return revocationFeed{db: s.db, now: now}
+}
+
+type revocationFeed struct {
+	db  *pgxpool.Pool
+	now func() time.Time
+}
+
+// RevocationsAfter returns at most limit live revocations with seq above
+// after, in order. With none, Next is after, or less when the sequence is
+// behind it (the table was recreated), which tells the reader to start
+// over.
+func (f revocationFeed) RevocationsAfter(ctx context.Context, after int64, limit int) (authn.RevocationPage, error) {
+	limit = max(1, min(limit, authn.RevocationsPageMax))
+	rows, err := f.db.Query(ctx, `
+		SELECT seq, user_id, coalesce(sid::text, ''), expires_at FROM revocations
+		WHERE seq > $1 AND expires_at > $2 ORDER BY seq LIMIT $3`, after, f.now(), limit+1)
+	if err != nil {
+		return authn.RevocationPage{}, fmt.Errorf("read revocations: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (authn.Revocation, error) {
+		var r authn.Revocation
+		var user uuid.UUID
+		err := row.Scan(&r.Seq, &user, &r.SessionID, &r.ExpiresAt)
+		r.UserID = user.String()
+		return r, err
+	})
+	if err != nil {
+		return authn.RevocationPage{}, fmt.Errorf("read revocations: %w", err)
+	}
+	page := authn.RevocationPage{Revocations: list, Next: after}
+	if len(list) > limit {
+		page.Revocations, page.More = list[:limit], true
+	}
+	if n := len(page.Revocations); n > 0 {
+		page.Next = page.Revocations[n-1].Seq
+		return page, nil
+	}
+	page.Revocations = []authn.Revocation{}
+	var last int64
+	err = f.db.QueryRow(ctx, `SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM revocations_seq_seq`).Scan(&last)
+	if err != nil {
+		return authn.RevocationPage{}, fmt.Errorf("read the revocation sequence: %w", err)
+	}
+	page.Next = min(after, last)
+	return page, nil
 }
 
 // Prune deletes refresh tokens past their expiry (they can only ever be
-// refused) and throttle rows quiet for longer than keep.
+// refused), revocations past theirs (every token they name has expired)
+// and throttle rows quiet for longer than keep.
 func (s *Store) Prune(ctx context.Context, now time.Time, keep time.Duration) (int64, error) {
 	t1, err := s.db.Exec(ctx, `DELETE FROM refresh_tokens WHERE expires_at < $1`, now)
 	if err != nil {
@@ -267,7 +386,11 @@ func (s *Store) Prune(ctx context.Context, now time.Time, keep time.Duration) (i
 	if err != nil {
 		return 0, fmt.Errorf("prune throttle: %w", err)
 	}
-	return t1.RowsAffected() + t2.RowsAffected(), nil
+	t3, err := s.db.Exec(ctx, `DELETE FROM revocations WHERE expires_at < $1`, now)
+	if err != nil {
+		return 0, fmt.Errorf("prune revocations: %w", err)
+	}
+	return t1.RowsAffected() + t2.RowsAffected() + t3.RowsAffected(), nil
 }
 
 // Pruner runs Prune every interval until ctx is done.

@@ -22,10 +22,12 @@ import (
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
+const accessTTL = 15 * time.Minute
+
 func newStore(t *testing.T) (*Store, *pgxpool.Pool) {
 	t.Helper()
 	pool := pgtest.New(t, service.Migrations(Migrations())...)
-	return New(pool), pool
+	return New(pool, accessTTL), pool
 }
 
 func newAccount(username, email string) account.Account {
@@ -119,10 +121,10 @@ func TestChangeEmailAndDeletePublishOnlyWhenTheyHappen(t *testing.T) {
 	if _, refresh := token.NewFamily(a.ID(), t0, time.Hour); s.CreateRefresh(ctx, refresh) != nil {
 		t.Fatal("create refresh")
 	}
-	if err := s.Delete(ctx, a.ID()); err != nil {
+	if err := s.Delete(ctx, a.ID(), t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Delete(ctx, a.ID()); !errors.Is(err, account.ErrNotFound) {
+	if err := s.Delete(ctx, a.ID(), t0); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("second Delete = %v", err)
 	}
 	var tokens int

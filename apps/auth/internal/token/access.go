@@ -23,23 +23,32 @@ func NewMinter(keys *Keyring, ttl time.Duration) *Minter {
 // TTL is how long a minted token is valid.
 func (m *Minter) TTL() time.Duration { return m.ttl }
 
-// Mint returns a signed access token for userID issued at now.
-func (m *Minter) Mint(userID uuid.UUID, now time.Time) (string, error) {
+// Mint returns a signed access token for userID issued at now, in the
+// session sid (the refresh family of the login: a login starts one, a
+// refresh keeps it). Verifiers refuse the token once sid is revoked.
+func (m *Minter) Mint(userID, sid uuid.UUID, now time.Time) (string, error) {
 	key, err := m.keys.Signing()
 	if err != nil {
 		return "", err
 	}
-	claims := jwt.RegisteredClaims{
+	claims := accessClaims{RegisteredClaims: jwt.RegisteredClaims{
 		Issuer:    authn.Issuer,
 		Audience:  jwt.ClaimStrings{authn.Audience},
 		Subject:   userID.String(),
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(now.Add(m.ttl)),
 		ID:        uuid.NewString(),
-	}
+	}, SessionID: sid.String()}
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims)
 	t.Header["kid"] = key.ID
 	return t.SignedString(key.Private)
+}
+
+// accessClaims is an access token's payload: the registered claims and
+// sid.
+type accessClaims struct {
+	jwt.RegisteredClaims
+	SessionID string `json:"sid"`
 }
 
 // Ready returns ErrKeysNotLoaded until there is a key to sign with.

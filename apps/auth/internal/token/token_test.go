@@ -53,7 +53,8 @@ func TestAccessTokensVerifyWithThePlatformVerifier(t *testing.T) {
 		}
 		return s
 	}
-	minted, err := NewMinter(ring, 15*time.Minute).Mint(user, t0)
+	sid := uuid.New()
+	minted, err := NewMinter(ring, 15*time.Minute).Mint(user, sid, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +86,9 @@ func TestAccessTokensVerifyWithThePlatformVerifier(t *testing.T) {
 			if tt.ok && claims.UserID != user.String() {
 				t.Errorf("UserID = %q, want %q", claims.UserID, user)
 			}
+			if tt.ok && tt.token == minted && claims.SessionID != sid.String() {
+				t.Errorf("SessionID = %q, want the sid minted with, %s", claims.SessionID, sid)
+			}
 		})
 	}
 
@@ -108,7 +112,7 @@ func tamper(token string) string {
 
 func TestKeyringBeforeLoading(t *testing.T) {
 	ring := NewKeyring()
-	if _, err := NewMinter(ring, time.Minute).Mint(uuid.New(), t0); !errors.Is(err, ErrKeysNotLoaded) {
+	if _, err := NewMinter(ring, time.Minute).Mint(uuid.New(), uuid.New(), t0); !errors.Is(err, ErrKeysNotLoaded) {
 		t.Errorf("Mint: %v, want ErrKeysNotLoaded", err)
 	}
 	if _, err := ring.JWKS(); !errors.Is(err, ErrKeysNotLoaded) {
