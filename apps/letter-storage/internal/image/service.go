@@ -13,6 +13,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/delivery"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 )
 
 // Store keeps image metadata. Implementations: postgres.Store.
@@ -135,6 +136,16 @@ func (s *Service) Upload(ctx context.Context, userID string, data []byte) (Image
 			s.log.WarnContext(ctx, "removing the row of a failed upload", "image_id", id, "err", derr)
 		}
 		return Image{}, fmt.Errorf("store image: %w", err)
+	}
+	// A purge of the user (account deleted) that ran between the row and
+	// the object deleted the row and an object not there yet: delete
+	// what we just put. If the row is still here, any later purge deletes
+	// the object after this point.
+	if _, err := s.store.Get(ctx, userID, id); errors.Is(err, ErrNotFound) {
+		if derr := s.blobs.Delete(context.WithoutCancel(ctx), img.ObjectKey()); derr != nil {
+			s.log.WarnContext(ctx, "object of an upload purged meanwhile not deleted", "image_id", id, "err", derr)
+		}
+		return Image{}, tombstone.ErrGone
 	}
 	return img, nil
 }

@@ -10,11 +10,13 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/letter-storage/internal/image"
 )
@@ -39,9 +41,17 @@ var _ image.Store = (*Store)(nil)
 const columns = `id, user_id, object_key, content_type, size, sha256, letter_id, open_at, created_at`
 
 // Create inserts img after checking the quota under a per-user advisory
-// lock, so two concurrent uploads cannot both squeeze under it.
+// lock, so two concurrent uploads cannot both squeeze under it;
+// tombstone.ErrGone when the user's account is deleted.
 func (s *Store) Create(ctx context.Context, img image.Image, limits image.Limits) error {
+	user, err := uuid.Parse(img.UserID())
+	if err != nil {
+		return fmt.Errorf("image user: %w", err)
+	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, user); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('images:' || $1::text, 0))`, img.UserID()); err != nil {
 			return fmt.Errorf("quota lock: %w", err)
 		}
@@ -161,6 +171,17 @@ func (s *Store) Purge(ctx context.Context, sel image.Selection, at time.Time) ([
 				return err
 			}
 		}
+		if sel.UserID != "" {
+			// A user's purge buries them first (every batch; it is
+			// idempotent): no upload or avatar of theirs lands after it.
+			user, err := uuid.Parse(sel.UserID)
+			if err != nil {
+				return fmt.Errorf("purge user: %w", err)
+			}
+			if err := tombstone.Bury(ctx, tx, user); err != nil {
+				return err
+			}
+		}
 		q := `SELECT ` + columns + ` FROM images WHERE ` + where + ` ORDER BY created_at, id`
 		if sel.Limit > 0 {
 			q += fmt.Sprintf(` LIMIT %d`, sel.Limit)
@@ -201,10 +222,18 @@ func (s *Store) Purge(ctx context.Context, sel image.Selection, at time.Time) ([
 
 // SetAvatar makes id (nil: none) userID's avatar, in one transaction: the
 // image must be the user's own and on no letter; the previous avatar's row
-// goes and its object is doomed. It returns the doomed object keys.
+// goes and its object is doomed. It returns the doomed object keys;
+// tombstone.ErrGone when the user's account is deleted.
 func (s *Store) SetAvatar(ctx context.Context, userID string, id *string, at time.Time) ([]string, error) {
+	user, err := uuid.Parse(userID)
+	if err != nil {
+		return nil, image.ErrNotFound
+	}
 	var doomed []string
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, user); err != nil {
+			return err
+		}
 		// One avatar change of a user at a time.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('avatar:' || $1::text, 0))`, userID); err != nil {
 			return fmt.Errorf("avatar lock: %w", err)
