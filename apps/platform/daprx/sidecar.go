@@ -54,6 +54,7 @@ type Sidecar struct {
 	log    *slog.Logger
 	http   *http.Client // health checks: short
 	invoke *http.Client // calls to other services
+	pool   *http.Transport
 
 	mu     sync.RWMutex
 	client dapr.Client
@@ -67,18 +68,31 @@ func New(cfg Config, log *slog.Logger) *Sidecar {
 	}
 	// The SDK logs to stdout in plain text; keep the stream JSON.
 	dapr.SetLogger(slog.NewLogLogger(log.Handler(), slog.LevelDebug))
-	s := &Sidecar{cfg: cfg, log: log, ready: make(chan struct{})}
+	s := &Sidecar{cfg: cfg, log: log, ready: make(chan struct{}), pool: sidecarPool()}
 	s.http = &http.Client{Timeout: 2 * time.Second, Transport: s.Transport(nil)}
 	s.invoke = &http.Client{Timeout: 20 * time.Second, Transport: s.Transport(nil)}
 	return s
 }
 
-// Transport wraps base (nil: http.DefaultTransport) so that every request
-// carries the sidecar's API token: for code that speaks to the sidecar's
-// HTTP API itself (the gateway's proxy, the images binding).
+// sidecarPool is the connection pool to the sidecar, one host.
+// http.DefaultTransport keeps only two idle connections per host, so with
+// more than two calls in flight (any service under load) most calls
+// opened a new TCP connection to the sidecar and closed it afterwards
+// (issue 17: docs/performance.md).
+func sidecarPool() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 128
+	t.MaxIdleConnsPerHost = 64
+	return t
+}
+
+// Transport wraps base (nil: the sidecar's shared connection pool) so
+// that every request carries the sidecar's API token: for code that
+// speaks to the sidecar's HTTP API itself (the gateway's proxy, the images
+// binding).
 func (s *Sidecar) Transport(base http.RoundTripper) http.RoundTripper {
 	if base == nil {
-		base = http.DefaultTransport
+		base = s.pool
 	}
 	if s.cfg.APIToken == "" {
 		return base

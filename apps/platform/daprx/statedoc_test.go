@@ -82,3 +82,71 @@ func read(t *testing.T, c dapr.Client, store, key string) map[string]bool {
 	}
 	return doc
 }
+
+// UpdateStateFrom starts from a read the caller made: when nobody wrote
+// since, the change lands on it; when somebody did (a stale ETag, or a
+// document that was absent and has appeared), the change is applied again
+// to the winner's document, so no write is lost.
+func TestUpdateStateFromAReadAlreadyMade(t *testing.T) {
+	sc := daprtest.Start(t, daprtest.Options{
+		AppID:      "recommend-service",
+		Components: []string{daprtest.RepoFile(t, "components/recommend-state.yaml")},
+		Secrets:    map[string]string{"recommend-state-pg": pgtest.NewURL(t)},
+	})
+	c := sc.Client(t)
+	client := func() (daprx.StateClient, error) { return c, nil }
+	ctx := context.Background()
+	const store, key = "recommend-state", "doc:from"
+	add := func(name string) func([]byte) ([]byte, error) {
+		return func(data []byte) ([]byte, error) {
+			doc := map[string]bool{}
+			if len(data) > 0 {
+				if err := json.Unmarshal(data, &doc); err != nil {
+					return nil, err
+				}
+			}
+			doc[name] = true
+			return json.Marshal(doc)
+		}
+	}
+
+	// Read while absent; another writer inserts; the update from the
+	// absent read must keep the other writer's entry.
+	absent, err := c.GetState(ctx, store, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := daprx.UpdateState(ctx, client, store, key, 3, add("other")); err != nil {
+		t.Fatal(err)
+	}
+	if err := daprx.UpdateStateFrom(ctx, client, store, key, 5, absent, add("mine")); err != nil {
+		t.Fatalf("update from an absent read: %v", err)
+	}
+	if got := read(t, c, store, key); !got["other"] || !got["mine"] || len(got) != 2 {
+		t.Fatalf("after an update from an absent read that lost the race: %v", got)
+	}
+
+	// A fresh read: the change lands as it is.
+	fresh, err := c.GetState(ctx, store, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := daprx.UpdateStateFrom(ctx, client, store, key, 1, fresh, add("fresh")); err != nil {
+		t.Fatalf("update from a fresh read, one attempt: %v", err)
+	}
+	// That read is stale now: a second update from it is applied again to
+	// the current document.
+	if err := daprx.UpdateStateFrom(ctx, client, store, key, 5, fresh, add("stale")); err != nil {
+		t.Fatalf("update from a stale read: %v", err)
+	}
+	if got := read(t, c, store, key); len(got) != 4 || !got["fresh"] || !got["stale"] {
+		t.Fatalf("after updates from a fresh and a stale read: %v", got)
+	}
+	// One attempt from a stale read is contention, never a lost write.
+	if err := daprx.UpdateStateFrom(ctx, client, store, key, 1, fresh, add("lost")); !errors.Is(err, daprx.ErrContended) {
+		t.Errorf("one attempt from a stale read: %v, want ErrContended", err)
+	}
+	if got := read(t, c, store, key); got["lost"] {
+		t.Errorf("a save from a stale ETag landed: %v", got)
+	}
+}
