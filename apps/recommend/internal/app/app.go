@@ -67,9 +67,13 @@ type Store interface {
 	SetFeedback(ctx context.Context, userID string, e FeedbackEntry) error
 	// History returns the ids last shown to userID, oldest first.
 	History(ctx context.Context, userID string) ([]string, error)
+	// Seen reads userID's feedback and history at once.
+	Seen(ctx context.Context, userID string) (Seen, error)
 	// UpdateHistory replaces the history with next(history); next may run
-	// more than once and must depend on its argument only.
-	UpdateHistory(ctx context.Context, userID string, next func([]string) []string) error
+	// more than once and must depend on its argument only. from (nil: none)
+	// is a read of the history just made: when nobody wrote since, the
+	// history is not read again.
+	UpdateHistory(ctx context.Context, userID string, from *Seen, next func([]string) []string) error
 	// Suggestions returns the model's items cached for userID on day
 	// (YYYY-MM-DD), by mood; a mood without an entry was not asked yet.
 	Suggestions(ctx context.Context, userID, day string) (map[catalog.Mood][]catalog.Item, error)
@@ -77,6 +81,16 @@ type Store interface {
 	// are dropped.
 	SaveSuggestions(ctx context.Context, userID, day string, mood catalog.Mood, items []catalog.Item) error
 	Purge(ctx context.Context, userID string) error
+}
+
+// Seen is one read of a user's feedback and history (Store.Seen).
+type Seen struct {
+	Feedback []FeedbackEntry
+	// History is the ids last shown, oldest first.
+	History []string
+	// Version is the store's version of the history read ("" when there
+	// was none), for UpdateHistory.
+	Version string
 }
 
 // Moods finds a user's recent mood (emotion-store-service).
@@ -148,16 +162,23 @@ type Answer struct {
 }
 
 // Recommend picks items for userID's recent mood and records them as shown.
+// The mood lookup (another service) and the store's read run at once.
 func (s *Service) Recommend(ctx context.Context, userID string, q Query) (Answer, error) {
-	mood, because := s.recentMood(ctx, userID)
-	feedback, err := s.store.Feedback(ctx, userID)
+	var (
+		mood    catalog.Mood
+		because string
+		looked  = make(chan struct{})
+	)
+	go func() {
+		defer close(looked)
+		mood, because = s.recentMood(ctx, userID)
+	}()
+	seen, err := s.store.Seen(ctx, userID)
+	<-looked
 	if err != nil {
 		return Answer{}, err
 	}
-	history, err := s.store.History(ctx, userID)
-	if err != nil {
-		return Answer{}, err
-	}
+	feedback, history := seen.Feedback, seen.History
 	var prefs recommend.Prefs
 	for _, f := range feedback {
 		switch f.Feedback {
@@ -179,7 +200,7 @@ func (s *Service) Recommend(ctx context.Context, userID string, q Query) (Answer
 
 	// Only catalog items count for the history rule: model suggestions
 	// change daily and are never drawn by the policy.
-	err = s.store.UpdateHistory(ctx, userID, func(recent []string) []string { return recommend.Remember(recent, picked) })
+	err = s.store.UpdateHistory(ctx, userID, &seen, func(recent []string) []string { return recommend.Remember(recent, picked) })
 	if err != nil {
 		return Answer{}, err
 	}

@@ -2,9 +2,14 @@ package daprstate
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"time"
+
+	dapr "github.com/dapr/go-sdk/client"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
@@ -33,6 +38,11 @@ func (s *Store) Feedback(ctx context.Context, userID string) ([]app.FeedbackEntr
 	if err != nil {
 		return nil, err
 	}
+	return doc.entries(), nil
+}
+
+// entries are the document's, newest first.
+func (doc feedbackDoc) entries() []app.FeedbackEntry {
 	out := make([]app.FeedbackEntry, 0, len(doc.Items))
 	for id, e := range doc.Items {
 		out = append(out, app.FeedbackEntry{ItemID: id, Feedback: app.Feedback(e.Feedback), At: e.At, Item: e.Item})
@@ -43,7 +53,7 @@ func (s *Store) Feedback(ctx context.Context, userID string) ([]app.FeedbackEntr
 		}
 		return out[i].ItemID < out[j].ItemID
 	})
-	return out, nil
+	return out
 }
 
 // SetFeedback records e; app.None forgets the item.
@@ -66,11 +76,64 @@ func (s *Store) History(ctx context.Context, userID string) ([]string, error) {
 	return doc.Shown, err
 }
 
-// UpdateHistory replaces userID's history with next(history).
-func (s *Store) UpdateHistory(ctx context.Context, userID string, next func([]string) []string) error {
-	return update(ctx, s, historyKey(userID), func(doc *historyDoc) {
-		doc.Shown = next(slices.Clone(doc.Shown))
-	})
+// Seen reads userID's feedback and history in one call (one query of
+// the state store).
+func (s *Store) Seen(ctx context.Context, userID string) (app.Seen, error) {
+	c, err := s.client()
+	if err != nil {
+		return app.Seen{}, err
+	}
+	fk, hk := feedbackKey(userID), historyKey(userID)
+	items, err := c.GetBulkState(ctx, s.name, []string{fk, hk}, nil, 1)
+	if err != nil {
+		return app.Seen{}, fmt.Errorf("get %s, %s: %w", fk, hk, err)
+	}
+	var (
+		fb   feedbackDoc
+		hist historyDoc
+		out  app.Seen
+	)
+	for _, it := range items {
+		if it.Error != "" {
+			return app.Seen{}, fmt.Errorf("get %s: %s", it.Key, it.Error)
+		}
+		if len(it.Value) == 0 {
+			continue
+		}
+		switch it.Key {
+		case fk:
+			err = json.Unmarshal(it.Value, &fb)
+		case hk:
+			err = json.Unmarshal(it.Value, &hist)
+			out.Version = it.Etag
+		default:
+			err = errors.New("not asked for")
+		}
+		if err != nil {
+			return app.Seen{}, fmt.Errorf("get %s: decode: %w", it.Key, err)
+		}
+	}
+	out.Feedback, out.History = fb.entries(), hist.Shown
+	return out, nil
+}
+
+// UpdateHistory replaces userID's history with next(history), starting
+// from the read from when there is one.
+func (s *Store) UpdateHistory(ctx context.Context, userID string, from *app.Seen, next func([]string) []string) error {
+	key := historyKey(userID)
+	change := func(doc *historyDoc) { doc.Shown = next(slices.Clone(doc.Shown)) }
+	if from == nil {
+		return update(ctx, s, key, change)
+	}
+	read := &dapr.StateItem{Key: key, Etag: from.Version}
+	if from.Version != "" {
+		data, err := json.Marshal(historyDoc{Shown: from.History})
+		if err != nil {
+			return err
+		}
+		read.Value = data
+	}
+	return updateFrom(ctx, s, key, read, change)
 }
 
 // suggestionsDoc holds one day's model suggestions by mood.

@@ -25,6 +25,7 @@ var ErrContended = daprx.ErrContended
 // Client is the part of the Dapr client the store uses.
 type Client interface {
 	GetState(ctx context.Context, storeName, key string, meta map[string]string) (*dapr.StateItem, error)
+	GetBulkState(ctx context.Context, storeName string, keys []string, meta map[string]string, parallelism int32) ([]*dapr.BulkStateItem, error)
 	SaveStateWithETag(ctx context.Context, storeName, key string, data []byte, etag string, meta map[string]string, so ...dapr.StateOption) error
 	ExecuteStateTransaction(ctx context.Context, storeName string, meta map[string]string, ops []*dapr.StateOperation) error
 }
@@ -78,8 +79,14 @@ func read[T any](ctx context.Context, s *Store, key string) (T, string, error) {
 // otherwise it reads again and reapplies change. change must be a pure
 // function of the document it is given.
 func update[T any](ctx context.Context, s *Store, key string, change func(*T)) error {
+	return updateFrom(ctx, s, key, nil, change)
+}
+
+// updateFrom is update whose first attempt starts from read, a read of the
+// document just made (nil: none).
+func updateFrom[T any](ctx context.Context, s *Store, key string, read *dapr.StateItem, change func(*T)) error {
 	client := func() (daprx.StateClient, error) { return s.client() }
-	return daprx.UpdateState(ctx, client, s.name, key, attempts, func(data []byte) ([]byte, error) {
+	apply := func(data []byte) ([]byte, error) {
 		var doc T
 		if len(data) > 0 {
 			if err := json.Unmarshal(data, &doc); err != nil {
@@ -88,7 +95,11 @@ func update[T any](ctx context.Context, s *Store, key string, change func(*T)) e
 		}
 		change(&doc)
 		return json.Marshal(doc)
-	})
+	}
+	if read == nil {
+		return daprx.UpdateState(ctx, client, s.name, key, attempts, apply)
+	}
+	return daprx.UpdateStateFrom(ctx, client, s.name, key, attempts, read, apply)
 }
 
 // Purge deletes every document of userID in one transaction. Deleting

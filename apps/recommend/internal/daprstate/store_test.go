@@ -170,7 +170,7 @@ func TestConcurrentHistoryUpdatesAllLand(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := s.UpdateHistory(ctx, user, func(h []string) []string { return append(h, "id-"+strconv.Itoa(i)) })
+			err := s.UpdateHistory(ctx, user, nil, func(h []string) []string { return append(h, "id-"+strconv.Itoa(i)) })
 			if err != nil {
 				t.Errorf("update %d: %v", i, err)
 			}
@@ -184,6 +184,46 @@ func TestConcurrentHistoryUpdatesAllLand(t *testing.T) {
 	slices.Sort(got)
 	if len(got) != writers || len(slices.Compact(got)) != writers {
 		t.Errorf("history = %v, want %d distinct ids", got, writers)
+	}
+}
+
+// Seen reads feedback and history at once; an update of the history from
+// that read lands as it is, and one from a read gone stale (a concurrent
+// recommendation wrote since) is applied to the newer history instead of
+// overwriting it.
+func TestSeenAndUpdatesFromIt(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	user := uuid.NewString()
+
+	first, err := s.Seen(ctx, user)
+	if err != nil || len(first.Feedback) != 0 || len(first.History) != 0 || first.Version != "" {
+		t.Fatalf("a new user: %+v, %v", first, err)
+	}
+	if err := s.SetFeedback(ctx, user, app.FeedbackEntry{ItemID: "mv-a-2001", Feedback: app.Like, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateHistory(ctx, user, &first, func(h []string) []string { return append(h, "one") }); err != nil {
+		t.Fatalf("update from a read of nothing: %v", err)
+	}
+	seen, err := s.Seen(ctx, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen.Feedback) != 1 || seen.Feedback[0].ItemID != "mv-a-2001" || seen.Feedback[0].Feedback != app.Like ||
+		!slices.Equal(seen.History, []string{"one"}) || seen.Version == "" {
+		t.Fatalf("Seen = %+v", seen)
+	}
+	// Another request writes after this read; the update from it must
+	// keep that write.
+	if err := s.UpdateHistory(ctx, user, nil, func(h []string) []string { return append(h, "two") }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateHistory(ctx, user, &seen, func(h []string) []string { return append(h, "three") }); err != nil {
+		t.Fatalf("update from a stale read: %v", err)
+	}
+	if got, _ := s.History(ctx, user); !slices.Equal(got, []string{"one", "two", "three"}) {
+		t.Errorf("history = %v, want one, two, three", got)
 	}
 }
 
@@ -230,7 +270,7 @@ func TestPurgeForgetsEverythingAndIsIdempotent(t *testing.T) {
 		if err := s.SetFeedback(ctx, u, app.FeedbackEntry{ItemID: "mv-a-2001", Feedback: app.Like, At: at}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpdateHistory(ctx, u, func([]string) []string { return []string{"mv-a-2001"} }); err != nil {
+		if err := s.UpdateHistory(ctx, u, nil, func([]string) []string { return []string{"mv-a-2001"} }); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SaveSuggestions(ctx, u, "2026-11-30", catalog.Joy, nil); err != nil {

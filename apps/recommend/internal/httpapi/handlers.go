@@ -89,16 +89,26 @@ func (h *handlers) recommend(c *gin.Context) {
 		}
 		q.PerType = n
 	}
-	lang := h.callerLang(c, userID, &invalid)
+	lang, given := h.queryLang(c, &invalid)
 	if err := invalid.Err(); err != nil {
 		h.fail(c, err)
 		return
+	}
+	// Without ?lang= the profile's locale (user-service) is looked up
+	// while the items are chosen.
+	langs := make(chan string, 1)
+	if given {
+		langs <- lang
+	} else {
+		ctx, accept := c.Request.Context(), c.GetHeader("Accept-Language")
+		go func() { langs <- h.profileLang(ctx, userID, accept) }()
 	}
 	ans, err := h.svc.Recommend(c.Request.Context(), userID, q)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
+	lang = <-langs
 	out := answerDTO{Mood: string(ans.Mood), Because: ans.Because, Items: make([]itemDTO, 0, len(ans.Items))}
 	for _, it := range ans.Items {
 		out.Items = append(out.Items, toItem(it, lang))
@@ -136,16 +146,29 @@ var matcher = language.NewMatcher(supported)
 // locale, else the best match of Accept-Language, else Korean. A bad lang
 // is added to invalid.
 func (h *handlers) callerLang(c *gin.Context, userID string, invalid *fields.Set) string {
-	if raw, ok := c.GetQuery("lang"); ok {
-		if raw != "ko" && raw != "en" {
-			invalid.Add("lang", "must be ko or en")
-		}
-		return raw
+	if lang, given := h.queryLang(c, invalid); given {
+		return lang
 	}
-	if l := h.locale(c.Request.Context(), userID); l != "" {
+	return h.profileLang(c.Request.Context(), userID, c.GetHeader("Accept-Language"))
+}
+
+// queryLang is ?lang= and whether it was given; a bad one is added to
+// invalid.
+func (h *handlers) queryLang(c *gin.Context, invalid *fields.Set) (string, bool) {
+	raw, ok := c.GetQuery("lang")
+	if ok && raw != "ko" && raw != "en" {
+		invalid.Add("lang", "must be ko or en")
+	}
+	return raw, ok
+}
+
+// profileLang is the caller's profile locale, else the best match of
+// acceptLanguage, else Korean.
+func (h *handlers) profileLang(ctx context.Context, userID, acceptLanguage string) string {
+	if l := h.locale(ctx, userID); l != "" {
 		return l
 	}
-	tags, _, err := language.ParseAcceptLanguage(c.GetHeader("Accept-Language"))
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil || len(tags) == 0 {
 		return "ko"
 	}

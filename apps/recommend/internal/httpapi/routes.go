@@ -80,7 +80,7 @@ func Setup(cfg Config, opts Options) func(service.Deps) ([]service.Worker, error
 		svc := app.New(cat, store, mood, d.Clock, rng, d.Log, modelOpts)
 		locale := opts.Locale
 		if locale == nil {
-			locale = profileLocale(contact.New(d.Dapr.Get, d.Log), cfg.MoodTimeout)
+			locale = newLocaleCache(profileLocale(contact.New(d.Dapr.Get, d.Log), cfg.MoodTimeout), d.Clock.Now, localeTTL, maxLocales).Locale
 		}
 		api := &handlers{svc: svc, log: d.Log, locale: locale}
 		ev := events.New(svc, d.Log)
