@@ -265,3 +265,58 @@ func TestConcurrentRevocationsAreNeverSkipped(t *testing.T) {
 		t.Errorf("the cursor reader saw %d of %d revocations", len(seen), len(users))
 	}
 }
+
+// The cost of a poll on auth's side: the steady state (nothing new after
+// the cursor) with an empty table and with 10,000 live revocations, and a
+// start-up read of all 10,000 (after=0, ten pages).
+func BenchmarkRevocationFeed(b *testing.B) {
+	s, pool := newStore(b)
+	ctx := context.Background()
+	feed := s.Revocations(func() time.Time { return t0 })
+	steady := func(b *testing.B) {
+		last, err := feed.RevocationsAfter(ctx, 0, authn.RevocationsPageMax)
+		if err != nil {
+			b.Fatal(err)
+		}
+		after := last.Next
+		for last.More {
+			if last, err = feed.RevocationsAfter(ctx, after, authn.RevocationsPageMax); err != nil {
+				b.Fatal(err)
+			}
+			after = last.Next
+		}
+		for b.Loop() {
+			p, err := feed.RevocationsAfter(ctx, after, authn.RevocationsPageMax)
+			if err != nil || len(p.Revocations) != 0 {
+				b.Fatal(err, len(p.Revocations))
+			}
+		}
+	}
+	b.Run("steady/empty", steady)
+	_, err := pool.Exec(ctx, `
+		INSERT INTO revocations (user_id, sid, created_at, expires_at)
+		SELECT gen_random_uuid(), gen_random_uuid(), $1, $2 FROM generate_series(1, 10000)`, t0, t0.Add(time.Hour))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `ANALYZE revocations`); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("steady/10k", steady)
+	b.Run("startup/10k", func(b *testing.B) {
+		for b.Loop() {
+			n := 0
+			for after, more := int64(0), true; more; {
+				p, err := feed.RevocationsAfter(ctx, after, authn.RevocationsPageMax)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(p.Revocations)
+				after, more = p.Next, p.More
+			}
+			if n != 10_000 {
+				b.Fatal(n)
+			}
+		}
+	})
+}

@@ -24,7 +24,7 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 const accessTTL = 15 * time.Minute
 
-func newStore(t *testing.T) (*Store, *pgxpool.Pool) {
+func newStore(t testing.TB) (*Store, *pgxpool.Pool) {
 	t.Helper()
 	pool := pgtest.New(t, service.Migrations(Migrations())...)
 	return New(pool, accessTTL), pool
