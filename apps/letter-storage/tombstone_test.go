@@ -43,7 +43,10 @@ func TestADeletedUserStoresNothingMore(t *testing.T) {
 				defer wg.Done()
 				<-start
 				for i := 0; i < 2; i++ {
-					resp, _ := e.upload(user, "file", png)
+					resp, body := e.upload(user, "file", png)
+					if resp.StatusCode == http.StatusInternalServerError {
+						t.Logf("500: %s", body)
+					}
 					statuses <- resp.StatusCode
 				}
 			}()

@@ -130,22 +130,23 @@ func (s *Service) Upload(ctx context.Context, userID string, data []byte) (Image
 	if err := s.store.Create(ctx, img, s.limits); err != nil {
 		return Image{}, err
 	}
-	if err := s.blobs.Put(ctx, img.ObjectKey(), data); err != nil {
-		// Best effort: the sweep removes the row later if this fails.
-		if derr := s.store.Delete(context.WithoutCancel(ctx), id); derr != nil {
-			s.log.WarnContext(ctx, "removing the row of a failed upload", "image_id", id, "err", derr)
-		}
-		return Image{}, fmt.Errorf("store image: %w", err)
-	}
+	putErr := s.blobs.Put(ctx, img.ObjectKey(), data)
 	// A purge of the user (account deleted) that ran between the row and
-	// the object deleted the row and an object not there yet: delete
-	// what we just put. If the row is still here, any later purge deletes
-	// the object after this point.
+	// the object deleted the row and an object not there yet (or half
+	// verified): delete what we put. If the row is still here, any later
+	// purge deletes the object after this point.
 	if _, err := s.store.Get(ctx, userID, id); errors.Is(err, ErrNotFound) {
 		if derr := s.blobs.Delete(context.WithoutCancel(ctx), img.ObjectKey()); derr != nil {
 			s.log.WarnContext(ctx, "object of an upload purged meanwhile not deleted", "image_id", id, "err", derr)
 		}
 		return Image{}, tombstone.ErrGone
+	}
+	if putErr != nil {
+		// Best effort: the sweep removes the row later if this fails.
+		if derr := s.store.Delete(context.WithoutCancel(ctx), id); derr != nil {
+			s.log.WarnContext(ctx, "removing the row of a failed upload", "image_id", id, "err", derr)
+		}
+		return Image{}, fmt.Errorf("store image: %w", putErr)
 	}
 	return img, nil
 }
