@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 type recorder struct {
 	mu      sync.Mutex
 	failing bool
+	failAt  int // with failing false: refuse the event whose N is failAt (0: none)
 	events  []published
 }
 
@@ -40,6 +42,9 @@ func (r *recorder) PublishEvent(_ context.Context, topic, id string, data []byte
 	var p struct{ N int }
 	if err := json.Unmarshal(data, &p); err != nil {
 		return err
+	}
+	if r.failAt != 0 && p.N == r.failAt {
+		return errors.New("broker refused this one")
 	}
 	r.events = append(r.events, published{topic, id, p.N})
 	return nil
@@ -147,6 +152,38 @@ func TestFailedPublishKeepsTheEventsAndTheirOrder(t *testing.T) {
 	}
 	if len(ns) != 3 || ns[0] != 1 || ns[1] != 2 || ns[2] != 3 {
 		t.Errorf("published %v, want [1 2 3]", ns)
+	}
+}
+
+// A publish failing midway through a batch: the events the broker
+// confirmed before it are deleted (not published again), the refused one
+// and those after it are kept, in order.
+func TestPublishFailingMidwayDeletesOnlyTheConfirmed(t *testing.T) {
+	pool := newDB(t)
+	enqueue(t, pool, true, 1, 2, 3, 4)
+	rec := &recorder{failAt: 3}
+	relay := outbox.NewRelay(pool, rec, quiet)
+	if err := relay.Drain(context.Background()); err == nil {
+		t.Fatal("Drain succeeded while the broker refused event 3")
+	}
+	if n := pending(t, pool); n != 2 {
+		t.Fatalf("%d rows pending, want 2 (events 3 and 4)", n)
+	}
+	rec.mu.Lock()
+	rec.failAt = 0
+	rec.mu.Unlock()
+	if err := relay.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var ns []int
+	for _, e := range rec.got() {
+		ns = append(ns, e.N)
+	}
+	if !slices.Equal(ns, []int{1, 2, 3, 4}) {
+		t.Errorf("published %v, want [1 2 3 4]: each once, in order", ns)
+	}
+	if n := pending(t, pool); n != 0 {
+		t.Errorf("%d rows pending after a clean drain", n)
 	}
 }
 

@@ -165,8 +165,8 @@ type row struct {
 	payload []byte
 }
 
-// Drain publishes every pending row in order and deletes each once the
-// broker has confirmed it. It stops at the first failure.
+// Drain publishes every pending row in order and deletes the rows the
+// broker has confirmed, a batch at a time. It stops at the first failure.
 func (r *Relay) Drain(ctx context.Context) error {
 	for {
 		rows, err := r.pool.Query(ctx, `SELECT id, event_id::text, topic, payload::text FROM outbox ORDER BY id LIMIT $1`, r.Batch)
@@ -183,10 +183,24 @@ func (r *Relay) Drain(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
+		// The rows the broker confirmed go in one statement per batch (one
+		// commit, not one per event), also when a publish fails midway.
+		// A crash before it republishes them with the same ids; consumers
+		// dedupe on those (package inbox).
+		var done []int64
 		for _, x := range batch {
-			if err := r.publish(ctx, x); err != nil {
-				return err
+			if err = r.publish(ctx, x); err != nil {
+				break
 			}
+			done = append(done, x.id)
+		}
+		if len(done) > 0 {
+			if _, derr := r.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, done); derr != nil {
+				return errors.Join(err, fmt.Errorf("delete %d relayed events: %w", len(done), derr))
+			}
+		}
+		if err != nil {
+			return err
 		}
 		if len(batch) < r.Batch {
 			return nil
@@ -203,11 +217,6 @@ func (r *Relay) publish(ctx context.Context, x row) error {
 			err = errors.Join(err, uerr)
 		}
 		return fmt.Errorf("publish %s %s: %w", x.topic, x.eventID, err)
-	}
-	// A crash right here republishes the event with the same id; consumers
-	// dedupe on it (package inbox).
-	if _, err := r.pool.Exec(ctx, `DELETE FROM outbox WHERE id = $1`, x.id); err != nil {
-		return fmt.Errorf("delete relayed %s: %w", x.eventID, err)
 	}
 	return nil
 }
