@@ -81,8 +81,8 @@ func newServer(t *testing.T) *server {
 	s.Clock, s.Keys = clk, iss
 	pics := &pictures{owner: map[string]string{}}
 	srv := servicetest.Start(t, s, pics)
-	if n := len(srv.Workers()); n != 3 {
-		t.Errorf("%d workers, want the tombstone pruner, the outbox relay and the inbox pruner", n)
+	if n := len(srv.Workers()); n != 2 {
+		t.Errorf("%d workers, want the outbox relay and the inbox pruner (tombstones are kept)", n)
 	}
 	return &server{t: t, srv: srv, iss: iss, subs: srv.Subs.Declared(), pics: pics}
 }
@@ -141,7 +141,7 @@ func TestEveryDeclaredSubscriptionIsServed(t *testing.T) {
 		t.Errorf("declared %v, want %d topics", declared, len(want))
 	}
 	for _, sub := range declared {
-		if !want[sub.Topic] || sub.PubSubName != daprx.PubSub {
+		if !want[sub.Topic] || sub.PubSubName != daprx.SubscriptionPubSub(sub.Topic) {
 			t.Errorf("unexpected subscription %+v", sub)
 		}
 		// A route that is missing would answer 404 and Dapr would drop.
@@ -275,9 +275,17 @@ func TestProfileLifecycle(t *testing.T) {
 			t.Fatalf("user.deleted %s: %s", id, st)
 		}
 	}
-	s.publish("user.registered", "e5", event)
+	// Late events for the deleted account are acknowledged and dropped; its
+	// still-valid token changes nothing (401, the account no longer exists).
+	for topic, data := range map[string]any{"user.registered": event, "user.email_changed": map[string]any{"user_id": userID, "email": "late@example.com"}} {
+		if st := s.publish(topic, "late-"+topic, data); st != "SUCCESS" {
+			t.Errorf("%s after user.deleted: %s, want SUCCESS (dropped)", topic, st)
+		}
+	}
 	wantProblem(t, s.asUser(http.MethodGet, "/api/users/me", "", userID), http.StatusNotFound)
-	wantProblem(t, s.asUser(http.MethodPatch, "/api/users/me", `{"bio":"x"}`, userID), http.StatusNotFound)
+	if r := s.asUser(http.MethodPatch, "/api/users/me", `{"bio":"x"}`, userID); r.Status != http.StatusUnauthorized || r.Body["detail"] != "This account no longer exists." {
+		t.Errorf("PATCH me after user.deleted: %d %s", r.Status, r.Raw)
+	}
 	wantProblem(t, s.do(http.MethodGet, "/internal/users/"+userID+"/contact", "", map[string]string{authn.AppTokenHeader: appToken, authn.CallerAppHeader: "notification-service"}), http.StatusNotFound)
 }
 

@@ -45,11 +45,11 @@ func spec(cfg Config) service.Spec {
 		Migrations: postgres.Migrations(),
 		Setup: func(d service.Deps) ([]service.Worker, error) {
 			store := postgres.New(d.DB)
-			events.New(store, d.Clock).Subscribe(d.Subs)
+			events.New(store, d.Clock, d.Log).Subscribe(d.Subs)
 			if err := httpapi.Routes(d, httpapi.App{Profiles: store, Avatars: avatars.New(d.Dapr)}); err != nil {
 				return nil, err
 			}
-			return []service.Worker{store.PruneTombstones(d.Log)}, nil
+			return nil, nil
 		},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/delivery"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
 )
@@ -32,10 +34,23 @@ const (
 type Handlers struct {
 	store profile.Store
 	clock clock.Clock
+	log   *slog.Logger
 }
 
 // New returns the handlers.
-func New(store profile.Store, c clock.Clock) *Handlers { return &Handlers{store: store, clock: c} }
+func New(store profile.Store, c clock.Clock, log *slog.Logger) *Handlers {
+	return &Handlers{store: store, clock: c, log: log}
+}
+
+// gone acknowledges and drops an event for a deleted account
+// (tombstone.ErrGone): it changes nothing, and no retry would.
+func (h *Handlers) gone(ctx context.Context, e daprx.Event, userID string, err error) error {
+	if tombstone.IsGone(err) {
+		h.log.InfoContext(ctx, "event dropped: the account is deleted", "topic", e.Topic, "user_id", userID)
+		return nil
+	}
+	return err
+}
 
 // Subscribe lists the topics this service consumes: auth-service's
 // account events (POST /events/<topic>, from the sidecar only).
@@ -83,7 +98,7 @@ func (h *Handlers) Registered(ctx context.Context, e daprx.Event) error {
 		return daprx.Drop(fmt.Errorf("event %s: %w", e.ID, err))
 	}
 	_, err = h.store.Create(ctx, ev, p)
-	return err
+	return h.gone(ctx, e, in.UserID, err)
 }
 
 type emailChanged struct {
@@ -111,7 +126,7 @@ func (h *Handlers) EmailChanged(ctx context.Context, e daprx.Event) error {
 		return daprx.Drop(fmt.Errorf("event %s: email is not an address", e.ID))
 	}
 	_, err = h.store.ChangeEmail(ctx, ev, id, email, h.clock.Now())
-	return err
+	return h.gone(ctx, e, in.UserID, err)
 }
 
 type deleted struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -72,7 +73,7 @@ func TestOutcomes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := &failingStore{}
-			h := events.New(store, clock.NewFake(time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)))
+			h := events.New(store, clock.NewFake(time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)), slog.New(slog.DiscardHandler))
 			err := tt.handle(h)(context.Background(), daprx.Event{ID: tt.id, Data: json.RawMessage(tt.data)})
 			if tt.wantDrop {
 				if !errors.Is(err, daprx.ErrDrop) || store.calls != 0 {

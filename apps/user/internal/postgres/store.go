@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
@@ -54,10 +54,14 @@ func (s *Store) Get(ctx context.Context, userID uuid.UUID) (profile.Profile, err
 
 // Update loads userID's profile, locked, passes it to change and saves what
 // change returns, all in one transaction. An error from change is returned
-// as is and nothing is saved.
+// as is and nothing is saved; tombstone.ErrGone when the account is
+// deleted.
 func (s *Store) Update(ctx context.Context, userID uuid.UUID, change func(profile.Profile) (profile.Profile, error)) (profile.Profile, error) {
 	var out profile.Profile
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, userID); err != nil {
+			return err
+		}
 		cur, err := scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM profiles WHERE user_id = $1 FOR UPDATE`, userID))
 		if err != nil {
 			return fmt.Errorf("update profile: %w", err)
@@ -87,16 +91,20 @@ func (s *Store) Update(ctx context.Context, userID uuid.UUID, change func(profil
 	return out, nil
 }
 
-// Create stores p unless the event was applied before, the profile exists
-// already (a republished event can carry a new id), or the account was
-// deleted meanwhile. It reports whether a profile was created.
+// Create stores p unless the event was applied before or the profile
+// exists already (a republished event can carry a new id). It reports
+// whether a profile was created; tombstone.ErrGone when the account was
+// deleted meanwhile (topics are separate queues: a user.registered
+// redelivered late must not bring a purged profile back).
 func (s *Store) Create(ctx context.Context, ev delivery.Ref, p profile.Profile) (bool, error) {
 	created := false
 	sn := p.Snapshot()
 	err := s.apply(ctx, ev, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, sn.UserID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `INSERT INTO profiles (`+columns+`)
-			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
-			WHERE NOT EXISTS (SELECT 1 FROM deleted_users WHERE user_id = $1)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			ON CONFLICT (user_id) DO NOTHING`,
 			sn.UserID, sn.Username, sn.Email, sn.Nickname, sn.Bio, dateArg(sn.Birthday), sn.BlogURL, sn.AvatarImageID,
 			sn.Timezone, sn.Locale, sn.Notifications.LetterOpened, sn.Notifications.RoutineReminder,
@@ -111,10 +119,14 @@ func (s *Store) Create(ctx context.Context, ev delivery.Ref, p profile.Profile) 
 }
 
 // ChangeEmail mirrors an email change made in auth-service. A user without
-// a profile changes nothing. It reports whether a profile was changed.
+// a profile changes nothing. It reports whether a profile was changed;
+// tombstone.ErrGone when the account is deleted.
 func (s *Store) ChangeEmail(ctx context.Context, ev delivery.Ref, userID uuid.UUID, email string, at time.Time) (bool, error) {
 	changed := false
 	err := s.apply(ctx, ev, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, userID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `UPDATE profiles SET email = $2, updated_at = $3
 			WHERE user_id = $1 AND email IS DISTINCT FROM $2`, userID, email, at)
 		if err != nil {
@@ -126,20 +138,21 @@ func (s *Store) ChangeEmail(ctx context.Context, ev delivery.Ref, userID uuid.UU
 	return changed, err
 }
 
-// Purge forgets userID: the profile goes, and a tombstone keeps a late
-// registration event from bringing it back. It reports whether a profile
-// was deleted.
+// Purge forgets userID: the user is buried (tombstone) and the profile
+// goes, in one transaction, so neither a late registration event nor a
+// profile update racing it brings the profile back. It reports whether a
+// profile was deleted.
 func (s *Store) Purge(ctx context.Context, ev delivery.Ref, userID uuid.UUID) (bool, error) {
 	deleted := false
 	err := s.apply(ctx, ev, func(tx pgx.Tx) error {
+		if err := tombstone.Bury(ctx, tx, userID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `DELETE FROM profiles WHERE user_id = $1`, userID)
 		if err != nil {
 			return fmt.Errorf("purge profile: %w", err)
 		}
 		deleted = tag.RowsAffected() == 1
-		if _, err := tx.Exec(ctx, `INSERT INTO deleted_users (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, userID); err != nil {
-			return fmt.Errorf("purge profile: tombstone: %w", err)
-		}
 		return nil
 	})
 	return deleted, err
@@ -155,28 +168,6 @@ func (s *Store) apply(ctx context.Context, ev delivery.Ref, fn func(pgx.Tx) erro
 		}
 		return fn(tx)
 	})
-}
-
-// TombstoneRetention is how long a deleted account's id is remembered:
-// as long as the inbox remembers events, which outlasts any redelivery.
-const TombstoneRetention = inbox.Retention
-
-// PruneTombstones deletes tombstones older than TombstoneRetention once an
-// hour until ctx is done; it is a service worker.
-func (s *Store) PruneTombstones(log *slog.Logger) func(ctx context.Context) error {
-	return func(ctx context.Context) error {
-		for {
-			if _, err := s.pool.Exec(ctx, `DELETE FROM deleted_users WHERE deleted_at < now() - $1::interval`,
-				TombstoneRetention.String()); err != nil && ctx.Err() == nil {
-				log.Warn("tombstone prune failed", "err", err)
-			}
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(time.Hour):
-			}
-		}
-	}
 }
 
 func scan(row pgx.Row) (profile.Profile, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/service"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/user/internal/postgres"
 	"github.com/lettertomyself/ltm/apps/user/internal/profile"
@@ -200,8 +201,8 @@ func TestPurge(t *testing.T) {
 		t.Errorf("the other user's profile went too")
 	}
 	// A registration redelivered after the deletion does not resurrect it.
-	if created, err := store.Create(ctx, ev("user.registered", "late"), p); err != nil || created {
-		t.Errorf("late registration: created=%v err=%v, want no-op", created, err)
+	if created, err := store.Create(ctx, ev("user.registered", "late"), p); !errors.Is(err, tombstone.ErrGone) || created {
+		t.Errorf("late registration: created=%v err=%v, want tombstone.ErrGone", created, err)
 	}
 	if n := count(t, pool, p.Snapshot().UserID); n != 0 {
 		t.Errorf("%d profiles after a late registration, want 0", n)
