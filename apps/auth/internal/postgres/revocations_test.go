@@ -320,3 +320,55 @@ func BenchmarkRevocationFeed(b *testing.B) {
 		}
 	})
 }
+
+// A refresh racing a logout or a password change cannot leave the session
+// alive: once both have returned, the family has no live refresh token and
+// its sid is revoked.
+func TestRefreshRacingTheEndOfASessionLosesIt(t *testing.T) {
+	s, pool := newStore(t)
+	ctx := context.Background()
+	a := newAccount("alice", "alice@example.org")
+	if err := s.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 40 {
+		raw, r := token.NewFamily(a.ID(), t0, time.Hour)
+		if err := s.CreateRefresh(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		wg.Go(func() {
+			<-start
+			_ = s.Rotate(ctx, token.HashRefresh(raw), t0, func(old token.Refresh) token.Refresh {
+				_, n := old.Successor(t0, time.Hour)
+				return n
+			})
+		})
+		wg.Go(func() {
+			<-start
+			var err error
+			if round%2 == 0 {
+				err = s.RevokeFamily(ctx, token.HashRefresh(raw), t0)
+			} else {
+				err = s.SetPasswordHash(ctx, a.ID(), "$argon2id$x", true, t0)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+		close(start)
+		wg.Wait()
+		var live int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL`, r.FamilyID).Scan(&live); err != nil {
+			t.Fatal(err)
+		}
+		if live != 0 {
+			t.Fatalf("round %d: %d refresh tokens of the family survived its end", round, live)
+		}
+		var revoked bool
+		if err := pool.QueryRow(ctx, `SELECT exists(SELECT 1 FROM revocations WHERE sid = $1)`, r.FamilyID).Scan(&revoked); err != nil || !revoked {
+			t.Fatalf("round %d: the session is not revoked (%v)", round, err)
+		}
+	}
+}

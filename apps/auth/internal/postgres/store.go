@@ -258,6 +258,10 @@ func insertRefresh(ctx context.Context, db interface {
 func (s *Store) Rotate(ctx context.Context, hash []byte, now time.Time, successor func(token.Refresh) token.Refresh) error {
 	var refused error
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if found, err := lockAccountOf(ctx, tx, hash); err != nil || !found {
+			refused = token.ErrRefreshUnknown
+			return err
+		}
 		var r token.Refresh
 		err := tx.QueryRow(ctx, `
 			SELECT id, family_id, user_id, token_hash, created_at, expires_at, spent_at, revoked_at
@@ -290,6 +294,25 @@ func (s *Store) Rotate(ctx context.Context, hash []byte, now time.Time, successo
 	return refused
 }
 
+// lockAccountOf locks the account owning the refresh token hashed as hash
+// (FOR UPDATE) until the end of tx; found is false for an unknown token.
+// Every change to a user's refresh tokens holds this lock (a password
+// change and a deletion by writing the account row): otherwise a refresh
+// racing a logout or a password change inserts a successor that the
+// revoking statement cannot see, and the session lives on.
+func lockAccountOf(ctx context.Context, tx pgx.Tx, hash []byte) (found bool, err error) {
+	var one int
+	err = tx.QueryRow(ctx, `
+		SELECT 1 FROM accounts WHERE id = (SELECT user_id FROM refresh_tokens WHERE token_hash = $1) FOR UPDATE`, hash).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("lock account: %w", err)
+	}
+	return true, nil
+}
+
 // revokeFamily revokes family's refresh tokens and, when it was still
 // live, its session's access tokens. A family already revoked writes no
 // revocation again: logging out twice adds nothing.
@@ -308,6 +331,9 @@ func (s *Store) revokeFamily(ctx context.Context, tx pgx.Tx, user, family uuid.U
 // with its session's access tokens.
 func (s *Store) RevokeFamily(ctx context.Context, hash []byte, now time.Time) error {
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if found, err := lockAccountOf(ctx, tx, hash); err != nil || !found {
+			return err
+		}
 		var user, family uuid.UUID
 		err := tx.QueryRow(ctx, `SELECT user_id, family_id FROM refresh_tokens WHERE token_hash = $1`, hash).Scan(&user, &family)
 		if errors.Is(err, pgx.ErrNoRows) {
