@@ -7,7 +7,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -37,7 +40,17 @@ type Hasher struct {
 	params Params
 	sem    chan struct{}
 	dummy  string
+
+	mu   sync.Mutex
+	idle *time.Timer // returns the hashes' memory once none has run for a while
 }
+
+// returnAfter is how long no hash may run before the memory hashing took
+// goes back to the OS. Each hash allocates MemoryKiB (64 MiB by default)
+// that the Go runtime would otherwise keep, resident, for minutes: the
+// dummy hash made at start alone kept auth-service at ~90 MB idle
+// (docs/performance.md).
+const returnAfter = 2 * time.Second
 
 // NewHasher returns a hasher for p allowing maxConcurrent hashes at once.
 func NewHasher(p Params, maxConcurrent int) (*Hasher, error) {
@@ -111,7 +124,26 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	}
 }
 
-func (h *Hasher) release() { <-h.sem }
+func (h *Hasher) release() {
+	<-h.sem
+	if len(h.sem) > 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.idle == nil {
+		h.idle = time.AfterFunc(returnAfter, h.returnMemory)
+		return
+	}
+	h.idle.Reset(returnAfter)
+}
+
+// returnMemory frees the hashes' memory unless a hash has started since.
+func (h *Hasher) returnMemory() {
+	if len(h.sem) == 0 {
+		debug.FreeOSMemory()
+	}
+}
 
 func encode(p Params, salt, key []byte) string {
 	b64 := base64.RawStdEncoding

@@ -83,19 +83,23 @@ func (s *Store) Create(ctx context.Context, l letter.Letter) error {
 		if err := s.guard(ctx, tx, snap.UserID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO letters
+		// The row and its event in one round trip.
+		b := &pgx.Batch{}
+		b.Queue(`INSERT INTO letters
 			(id, user_id, key_id, title_ct, content_ct, open_date, open_time, open_at, timezone, image_ids, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			snap.ID, snap.UserID, kid, title, content, snap.OpenDate.Time(), snap.OpenTime.String(),
 			snap.OpenAt, snap.Timezone, images, snap.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("insert letter: %w", err)
-		}
-		_, err = outbox.Enqueue(ctx, tx, events.TopicCreated, events.Created{
+		if _, err := outbox.Queue(b, events.TopicCreated, events.Created{
 			LetterID: snap.ID, UserID: snap.UserID, OpenAt: snap.OpenAt.UTC().Format(time.RFC3339),
 			WrittenAt: snap.CreatedAt.UTC().Format(time.RFC3339Nano),
-		})
-		return err
+		}); err != nil {
+			return err
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("insert letter: %w", err)
+		}
+		return nil
 	})
 }
 
