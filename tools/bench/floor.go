@@ -100,7 +100,11 @@ func floor(ctx context.Context, daprd string, rate int, d time.Duration) (atRate
 		Header: http.Header{"Content-Type": {"application/octet-stream"}}}}
 	// Warm the connections and the resolver's cache before measuring.
 	attack("floor-warm", target, rate, 2*time.Second, 0)
+	cpu := startCPU(sys.PIDs())
 	atRate = attack("floor", target, rate, d, 0)
+	cpu.report("floor at rate", atRate.Requests-atRate.Errors)
+	cpu = startCPU(sys.PIDs())
 	saturated = attack("floor-saturated", target, 0, d, saturatedWorkers)
+	cpu.report("floor saturated", saturated.Requests-saturated.Errors)
 	return atRate, saturated, nil
 }

@@ -48,7 +48,7 @@ func main() {
 	fullRun := flag.Bool("full", false, "P3 with 10,000 letters (1,000 users), longer saturated attacks")
 	target := flag.String("target", "", "gateway of a running system (`make run`: http://127.0.0.1:8080) instead of booting one; P3 and P5 are skipped")
 	out := flag.String("out", "", "JSON result (default <repo>/.data/bench/latest.json)")
-	profile := flag.String("profile", "", "comma-separated app ids: CPU profiles of them during P1 at rate, in .data/bench/profiles (booted system only)")
+	profile := flag.String("profile", "", "comma-separated app ids: CPU profiles of them during P0, P1 at rate and P2, in .data/bench/profiles as <app>-<phase>.pprof (booted system only)")
 	flag.Parse()
 	repo, err := world.RepoRoot()
 	if err != nil {
@@ -67,7 +67,9 @@ func main() {
 	if *profile != "" {
 		apps = strings.Split(*profile, ",")
 	}
+	say("load average before: %s", loadAverage())
 	r, rows, err := run(ctx, repo, *target, sz, apps)
+	rows = append(rows, row{what: "load average (1, 5, 15 min) at the end", value: loadAverage()})
 	table(os.Stdout, rows)
 	if werr := writeJSON(*out, r); werr != nil {
 		fatal(werr)
@@ -114,6 +116,7 @@ func run(ctx context.Context, repo, target string, sz size, profiled []string) (
 
 	gw := target
 	var sys *world.System
+	pids := map[string]int{} // the booted system's processes, for CPU per request
 	var profiles map[string]int
 	if target == "" {
 		say("booting an isolated system")
@@ -150,6 +153,7 @@ func run(ctx context.Context, repo, target string, sz size, profiled []string) (
 			row{what: "P5 warm boot, every sidecar healthy", value: fmt.Sprintf("%.1f s", boot), target: "≤ 30 s"},
 			row{what: "P5 idle RSS apps (sidecars)", value: fmt.Sprintf("%.0f MB (%.0f MB)", apps, sidecars), target: "apps ≤ 300 MB"})
 		gw, _ = sys.GatewayURL()
+		pids = sys.Launch.PIDs()
 	}
 
 	say("signing up users")
@@ -167,20 +171,31 @@ func run(ctx context.Context, repo, target string, sz size, profiled []string) (
 		say("P1 seeding: %v", err)
 	}
 
+	profDir := filepath.Join(repo, ".data", "bench", "profiles")
 	say("P0 recommendations at %d/s", recRate)
+	done := cpuProfiles(profDir, "p0", profiles, sz.saturate/2)
+	cpu := startCPU(pids)
 	p0 := attack("p0", bearerTargets(http.MethodGet, gw+"/api/recommendations", nil, tokens(listers)), recRate, sz.saturate, 0)
+	cpu.report("P0", p0.Requests-p0.Errors)
+	if err := done(); err != nil {
+		return r, rows, err
+	}
 	r.RecP50Ms, r.RecP99Ms = num(ms(p0.P50)), num(ms(p0.P99))
 	rows = append(rows, row{what: fmt.Sprintf("P0 GET /api/recommendations p50 / p99 at %d/s", recRate),
 		value: fmt.Sprintf("%.1f / %.1f ms (%d errors)", ms(p0.P50), ms(p0.P99), p0.Errors), floor: fmt.Sprintf("%.1f ms", ms(fl.P99)), ratio: ratio(ms(p0.P99), ms(fl.P99))})
 
 	say("P1 letter list at %d/s and saturated", listRate)
 	list := bearerTargets(http.MethodGet, gw+"/api/letters", nil, tokens(listers))
-	done := cpuProfiles(filepath.Join(repo, ".data", "bench", "profiles"), profiles, sz.window/2)
+	done = cpuProfiles(profDir, "p1", profiles, sz.window/2)
+	cpu = startCPU(pids)
 	p1 := attack("p1", list, listRate, sz.window, 0)
+	cpu.report("P1 at rate", p1.Requests-p1.Errors)
 	if err := done(); err != nil {
 		return r, rows, err
 	}
+	cpu = startCPU(pids)
 	p1Sat := attack("p1-saturated", list, 0, sz.saturate, saturatedWorkers)
+	cpu.report("P1 saturated", p1Sat.Requests-p1Sat.Errors)
 	r.P1P50Ms, r.P1P99Ms, r.P1Errors, r.P1RPS = num(ms(p1.P50)), num(ms(p1.P99)), num(float64(p1.Errors)), num(p1Sat.RPS)
 	rows = append(rows,
 		row{what: fmt.Sprintf("P1 GET /api/letters p50 at %d/s", listRate), value: fmt.Sprintf("%.1f ms", ms(p1.P50)), floor: fmt.Sprintf("%.1f ms", ms(fl.P50)), ratio: ratio(ms(p1.P50), ms(fl.P50))},
@@ -190,7 +205,13 @@ func run(ctx context.Context, repo, target string, sz size, profiled []string) (
 	say("P2 letter writes, %d at a time", postWorkers)
 	post := bearerTargets(http.MethodPost, gw+"/api/letters",
 		mustJSON(letterBody("내년의 나에게", "오늘은 조금 지쳤지만 그래도 고마운 하루였어.", time.Now().AddDate(1, 0, 0))), tokens(posters))
+	done = cpuProfiles(profDir, "p2", profiles, sz.saturate/2)
+	cpu = startCPU(pids)
 	p2 := attack("p2", post, 0, sz.saturate, postWorkers)
+	cpu.report("P2 (the writes alone)", p2.Requests-p2.Errors)
+	if err := done(); err != nil {
+		return r, rows, err
+	}
 	r.P2RPS = num(p2.RPS)
 	drain := "not checked (running system)"
 	if sys != nil {
@@ -200,6 +221,7 @@ func run(ctx context.Context, repo, target string, sz size, profiled []string) (
 		} else {
 			drain = fmt.Sprintf("events drained %.1f s after", d.Seconds())
 		}
+		cpu.report("P2 with the events it caused, until drained", p2.Requests-p2.Errors)
 	}
 	rows = append(rows,
 		row{what: "P2 POST /api/letters saturated", value: fmt.Sprintf("%.0f req/s (%d errors)", p2.RPS, p2.Errors), floor: fmt.Sprintf("%.0f req/s", flSat.RPS), ratio: ratio(p2.RPS, flSat.RPS), target: "≥ 0.15× floor"},
@@ -253,4 +275,18 @@ func analyzerSpeed(ctx context.Context, repo string) (float64, error) {
 		return 0, fmt.Errorf("analyzer benchmark: %w: %s", err, out.Bytes())
 	}
 	return lettersPerSecond(&out)
+}
+
+// loadAverage is /proc/loadavg's first three figures: the machine is
+// shared, and the ratios to the floor are read with it in mind.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }

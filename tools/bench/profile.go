@@ -33,8 +33,8 @@ func pprofPorts(env map[string]map[string]string, apps []string) (map[string]int
 }
 
 // cpuProfiles starts a CPU profile of d on every app at once and returns a
-// wait that writes them to dir as <app>.pprof.
-func cpuProfiles(dir string, ports map[string]int, d time.Duration) func() error {
+// wait that writes them to dir as <app>-<phase>.pprof.
+func cpuProfiles(dir, phase string, ports map[string]int, d time.Duration) func() error {
 	if len(ports) == 0 {
 		return func() error { return nil }
 	}
@@ -45,7 +45,7 @@ func cpuProfiles(dir string, ports map[string]int, d time.Duration) func() error
 	)
 	for id, port := range ports {
 		wg.Go(func() {
-			if err := cpuProfile(filepath.Join(dir, id+".pprof"), port, d); err != nil {
+			if err := cpuProfile(filepath.Join(dir, id+"-"+phase+".pprof"), port, d); err != nil {
 				mu.Lock()
 				errs = append(errs, fmt.Errorf("profile of %s: %w", id, err))
 				mu.Unlock()

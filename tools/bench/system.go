@@ -166,30 +166,49 @@ func opened(ctx context.Context, gw string, srv *smtpmock.Server, us []user, per
 	return seconds, c.dups, nil
 }
 
-// rss is the resident set of a process in MB, from /proc.
-func rss(pid int) (float64, error) {
+// rss is the resident set of a process in MB, from /proc, and the part
+// of it that is anonymous memory (heap, stacks) rather than the mapped
+// binary.
+func rss(pid int) (total, anon float64, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
+	seen := 0
 	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			f := strings.Fields(rest)
-			kb, err := strconv.ParseFloat(f[0], 64)
-			return kb / 1024, err
+		key, rest, ok := strings.Cut(line, ":")
+		if !ok || (key != "VmRSS" && key != "RssAnon") {
+			continue
 		}
+		f := strings.Fields(rest)
+		if len(f) == 0 {
+			continue
+		}
+		kb, err := strconv.ParseFloat(f[0], 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("pid %d %s: %w", pid, key, err)
+		}
+		if key == "VmRSS" {
+			total = kb / 1024
+		} else {
+			anon = kb / 1024
+		}
+		seen++
 	}
-	return 0, fmt.Errorf("no VmRSS for pid %d", pid)
+	if seen != 2 {
+		return 0, 0, fmt.Errorf("no VmRSS or RssAnon for pid %d", pid)
+	}
+	return total, anon, nil
 }
 
 // idleRSS sums the apps' and the sidecars' resident sets separately.
 func idleRSS(pids map[string]int) (apps, sidecars float64, err error) {
 	for name, pid := range pids {
-		mb, err := rss(pid)
+		mb, anon, err := rss(pid)
 		if err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", name, err)
 		}
-		say("idle RSS %-32s %6.1f MB", name, mb)
+		say("idle RSS %-32s %6.1f MB (anonymous %5.1f MB)", name, mb, anon)
 		if strings.HasSuffix(name, " daprd") {
 			sidecars += mb
 		} else {
