@@ -40,6 +40,10 @@ func ParseFeedback(s string) (Feedback, error) {
 	return "", fields.New("feedback", "must be like, dislike or none")
 }
 
+// ErrContended: a document kept changing under a write for every attempt
+// (many writers of one user at once); the store wraps it.
+var ErrContended = errors.New("document kept changing under the write")
+
 // ErrUnknownItem: no catalog item (nor model suggestion of the caller's
 // day) has this id.
 var ErrUnknownItem = errors.New("unknown item")
@@ -200,8 +204,12 @@ func (s *Service) Recommend(ctx context.Context, userID string, q Query) (Answer
 
 	// Only catalog items count for the history rule: model suggestions
 	// change daily and are never drawn by the policy.
+	// A user's own requests racing each other may exhaust the write's
+	// attempts: the answer stands, only the history misses these items.
 	err = s.store.UpdateHistory(ctx, userID, &seen, func(recent []string) []string { return recommend.Remember(recent, picked) })
-	if err != nil {
+	if errors.Is(err, ErrContended) {
+		s.log.WarnContext(ctx, "history not updated: the user's requests kept racing", "err", err)
+	} else if err != nil {
 		return Answer{}, err
 	}
 	return Answer{Mood: mood, Because: because, Items: items}, nil

@@ -8,11 +8,14 @@ package daprstate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	dapr "github.com/dapr/go-sdk/client"
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
+
+	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
 )
 
 // StoreName is the state store component (components/recommend-state.yaml).
@@ -96,10 +99,16 @@ func updateFrom[T any](ctx context.Context, s *Store, key string, read *dapr.Sta
 		change(&doc)
 		return json.Marshal(doc)
 	}
+	var err error
 	if read == nil {
-		return daprx.UpdateState(ctx, client, s.name, key, attempts, apply)
+		err = daprx.UpdateState(ctx, client, s.name, key, attempts, apply)
+	} else {
+		err = daprx.UpdateStateFrom(ctx, client, s.name, key, attempts, read, apply)
 	}
-	return daprx.UpdateStateFrom(ctx, client, s.name, key, attempts, read, apply)
+	if errors.Is(err, daprx.ErrContended) {
+		return fmt.Errorf("%w: %w", app.ErrContended, err)
+	}
+	return err
 }
 
 // Purge deletes every document of userID in one transaction. Deleting
