@@ -156,6 +156,19 @@ func TestLetterAndRoutineToRequests(t *testing.T) {
 	if got := s.publish("user.deleted", "u1", map[string]any{"user_id": user}); got != "SUCCESS" {
 		t.Errorf("user.deleted: %s", got)
 	}
+	// Late events for the deleted user are acknowledged and leave nothing:
+	// a letter.created, a routine.upserted, the letter.deleted the letter
+	// service's purge sends.
+	late := map[string]any{
+		"letter.created":   map[string]any{"letter_id": uuid.NewString(), "user_id": user, "open_at": openAt.Format(time.RFC3339), "written_at": openAt.Add(-time.Hour).Format(time.RFC3339)},
+		"routine.upserted": map[string]any{"type": "routine", "id": uuid.NewString(), "user_id": user, "timezone": "Asia/Seoul", "title": "r", "kind": "weekly", "weekday": "mon", "time": "09:00", "updated_at": now.Format(time.RFC3339)},
+		"letter.deleted":   map[string]any{"letter_id": uuid.NewString(), "user_id": user},
+	}
+	for topic, data := range late {
+		if got := s.publish(topic, "late-"+topic, data); got != "SUCCESS" {
+			t.Errorf("%s after user.deleted: %s, want SUCCESS (dropped)", topic, got)
+		}
+	}
 	var left int
 	_ = s.pool.QueryRow(context.Background(), `SELECT count(*) FROM due_work`).Scan(&left)
 	if left != 0 {

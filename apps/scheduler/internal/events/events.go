@@ -18,6 +18,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/delivery"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/schedule"
@@ -57,6 +58,16 @@ func (h *Handlers) Register(s Subscriber) {
 	s.Handle(TopicRoutineUpsert, h.RoutineUpserted)
 	s.Handle(TopicRoutineDeleted, h.RoutineDeleted)
 	s.Handle(TopicUserDeleted, h.UserDeleted)
+}
+
+// gone acknowledges and drops an event about a deleted user's work
+// (tombstone.ErrGone): nothing is scheduled for them again.
+func (h *Handlers) gone(ctx context.Context, e daprx.Event, userID uuid.UUID, err error) error {
+	if tombstone.IsGone(err) {
+		h.log.InfoContext(ctx, "event dropped: the account is deleted", "topic", e.Topic, "user_id", userID)
+		return nil
+	}
+	return err
 }
 
 // consumer names the inbox slot of this service's handler for topic.
@@ -108,7 +119,7 @@ func (h *Handlers) LetterCreated(ctx context.Context, e daprx.Event) error {
 		return bad(e, err)
 	}
 	_, err = h.store.ScheduleLetter(ctx, ev, it)
-	return err
+	return h.gone(ctx, e, it.UserID(), err)
 }
 
 type letterDeleted struct {
@@ -128,7 +139,7 @@ func (h *Handlers) LetterDeleted(ctx context.Context, e daprx.Event) error {
 		return bad(e, err)
 	}
 	_, err = h.store.Cancel(ctx, ev, work.LetterOpened, letterID, userID, h.clock.Now())
-	return err
+	return h.gone(ctx, e, userID, err)
 }
 
 // routineUpserted is either a routine or a special date, told apart by type.
@@ -212,7 +223,7 @@ func (h *Handlers) RoutineUpserted(ctx context.Context, e daprx.Event) error {
 		return bad(e, err)
 	}
 	_, err = h.store.UpsertRecurring(ctx, ev, work.NewRecurring(kind, sourceID, userID, sc, data, version, now))
-	return err
+	return h.gone(ctx, e, userID, err)
 }
 
 type routineDeleted struct {
@@ -242,7 +253,7 @@ func (h *Handlers) RoutineDeleted(ctx context.Context, e daprx.Event) error {
 		return bad(e, fmt.Errorf("unknown type %q", in.Type))
 	}
 	_, err = h.store.Cancel(ctx, ev, kind, sourceID, userID, h.clock.Now())
-	return err
+	return h.gone(ctx, e, userID, err)
 }
 
 type userDeleted struct {

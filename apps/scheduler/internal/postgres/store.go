@@ -19,6 +19,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/inbox"
 	"github.com/lettertomyself/ltm/apps/platform/outbox"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 	"github.com/lettertomyself/ltm/apps/platform/wallclock"
 
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/schedule"
@@ -43,13 +44,19 @@ type Store struct {
 // New returns a store on pool.
 func New(pool *pgxpool.Pool, log *slog.Logger) *Store { return &Store{pool: pool, log: log} }
 
-// apply runs change in a transaction that first claims ev in the inbox; a
-// claimed-before event changes nothing and reports false.
-func (s *Store) apply(ctx context.Context, ev delivery.Ref, change func(tx pgx.Tx) error) (bool, error) {
+// apply runs change for userID's work in a transaction that first claims
+// ev in the inbox; a claimed-before event changes nothing and reports
+// false. A deleted user's work is tombstone.ErrGone (nothing claimed,
+// nothing changed): the purge buried them, and a change racing it either
+// went before it (and was purged) or waits for it and is refused.
+func (s *Store) apply(ctx context.Context, ev delivery.Ref, userID uuid.UUID, change func(tx pgx.Tx) error) (bool, error) {
 	applied := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		fresh, err := inbox.Claim(ctx, tx, ev.Consumer(), ev.ID())
 		if err != nil || !fresh {
+			return err
+		}
+		if err := tombstone.Guard(ctx, tx, userID); err != nil {
 			return err
 		}
 		applied = true
@@ -66,7 +73,7 @@ func (s *Store) apply(ctx context.Context, ev delivery.Ref, change func(tx pgx.T
 // wins: a republished letter.created, or one arriving after
 // letter.deleted, changes nothing.
 func (s *Store) ScheduleLetter(ctx context.Context, ev delivery.Ref, it work.Item) (bool, error) {
-	return s.apply(ctx, ev, func(tx pgx.Tx) error {
+	return s.apply(ctx, ev, it.UserID(), func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO due_work (kind, source_id, user_id, state, due_at, occurrence, data, updated_at)
 			VALUES ($1, $2, $3, 'pending', $4, $5, $6, '-infinity')
 			ON CONFLICT (kind, source_id) DO NOTHING`,
@@ -87,7 +94,7 @@ func (s *Store) UpsertRecurring(ctx context.Context, ev delivery.Ref, it work.It
 		return false, fmt.Errorf("upsert %s %s: no schedule", it.Kind(), it.SourceID())
 	}
 	sc := it.Schedule()
-	return s.apply(ctx, ev, func(tx pgx.Tx) error {
+	return s.apply(ctx, ev, it.UserID(), func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, strings.ReplaceAll(`INSERT INTO due_work AS w
 			(kind, source_id, user_id, state, due_at, occurrence,
 			 repeat, weekday, day_of_month, date, time_of_day, timezone, data, updated_at)
@@ -124,7 +131,7 @@ const keepDue = `(w.state = 'pending'
 // tombstone with an infinite version, so no upsert, however late, revives
 // it. A cancel that arrives before the create leaves the tombstone behind.
 func (s *Store) Cancel(ctx context.Context, ev delivery.Ref, kind work.Kind, sourceID, userID uuid.UUID, now time.Time) (bool, error) {
-	return s.apply(ctx, ev, func(tx pgx.Tx) error {
+	return s.apply(ctx, ev, userID, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO due_work (kind, source_id, user_id, state, due_at, occurrence, updated_at)
 			VALUES ($1, $2, $3, 'cancelled', $4, '', 'infinity')
 			ON CONFLICT (kind, source_id) DO UPDATE SET state = 'cancelled', updated_at = 'infinity'`,
@@ -136,14 +143,28 @@ func (s *Store) Cancel(ctx context.Context, ev delivery.Ref, kind work.Kind, sou
 	})
 }
 
-// PurgeUser deletes everything of userID.
+// PurgeUser buries userID (tombstone) and deletes everything of theirs,
+// once per event.
 func (s *Store) PurgeUser(ctx context.Context, ev delivery.Ref, userID uuid.UUID) (bool, error) {
-	return s.apply(ctx, ev, func(tx pgx.Tx) error {
+	applied := false
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		fresh, err := inbox.Claim(ctx, tx, ev.Consumer(), ev.ID())
+		if err != nil || !fresh {
+			return err
+		}
+		applied = true
+		if err := tombstone.Bury(ctx, tx, userID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM due_work WHERE user_id = $1`, userID); err != nil {
 			return fmt.Errorf("purge user: %w", err)
 		}
 		return nil
 	})
+	if err != nil {
+		return false, err
+	}
+	return applied, nil
 }
 
 // SweepBatch claims up to limit pending items due at or before now, skipping
