@@ -239,6 +239,16 @@ func TestOneMailPerRequestOverHTTP(t *testing.T) {
 			t.Fatalf("user.deleted: %s", got)
 		}
 	}
+	// A request for the deleted user arriving late is acknowledged: no
+	// mail, no history.
+	sent := len(a.mail.sent())
+	late := strings.ReplaceAll(event, "letter_opened:"+letterID, "letter_opened:"+uuid.NewString())
+	if got := a.publish("notification.requested", late); got != "SUCCESS" {
+		t.Errorf("notification.requested after user.deleted: %s, want SUCCESS (dropped)", got)
+	}
+	if n := len(a.mail.sent()); n != sent {
+		t.Errorf("%d mails sent for a deleted user", n-sent)
+	}
 	if h := a.history(minji, ""); len(h.Items) != 0 {
 		t.Errorf("history after user.deleted = %+v", h)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/notification/internal/notify"
 )
@@ -85,6 +86,10 @@ func (h *Handlers) Requested(ctx context.Context, e daprx.Event) error {
 		return daprx.Drop(fmt.Errorf("event %s: %w", e.ID, err))
 	}
 	err = h.deliver.Handle(ctx, req)
+	if tombstone.IsGone(err) {
+		h.log.InfoContext(ctx, "notification dropped: the account is deleted", "notification_id", req.ID, "user_id", req.UserID)
+		return nil
+	}
 	if errors.Is(err, notify.ErrBusy) {
 		h.log.DebugContext(ctx, "notification is being sent by another delivery; retry later", "notification_id", req.ID)
 	}

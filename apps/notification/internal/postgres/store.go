@@ -11,9 +11,12 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/notification/internal/notify"
 )
@@ -40,9 +43,17 @@ const columns = `id, user_id::text, kind, subject, status, reason, attempts, las
 
 // Claim inserts the record for id unless it exists, then runs fn on it
 // locked. Two deliveries of one id serialise on the primary key: the second
-// waits for the first's transaction and then sees its claim.
+// waits for the first's transaction and then sees its claim. A deleted
+// user's notification is tombstone.ErrGone: nothing is recorded or sent.
 func (s *Store) Claim(ctx context.Context, id, userID string, kind notify.Kind, now time.Time, fn func(*notify.Record) error) error {
+	user, err := uuid.Parse(userID)
+	if err != nil {
+		return fmt.Errorf("notification %s: user_id: %w", id, err)
+	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, user); err != nil {
+			return err
+		}
 		fresh := notify.NewRecord(id, userID, kind, now)
 		_, err := tx.Exec(ctx, `INSERT INTO notifications (id, user_id, kind, status, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING`,
@@ -100,14 +111,27 @@ func (s *Store) List(ctx context.Context, userID string, limit int) ([]notify.Re
 	return out, nil
 }
 
-// DeleteUser forgets every notification of userID; repeating it is
-// harmless.
+// DeleteUser buries userID (tombstone) and forgets every notification of
+// theirs in one transaction: a claim racing it either went before (and is
+// forgotten) or is refused. Repeating it is harmless.
 func (s *Store) DeleteUser(ctx context.Context, userID string) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM notifications WHERE user_id = $1`, userID)
+	user, err := uuid.Parse(userID)
 	if err != nil {
-		return 0, fmt.Errorf("delete notifications: %w", err)
+		return 0, fmt.Errorf("delete notifications: user_id: %w", err)
 	}
-	return tag.RowsAffected(), nil
+	var n int64
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Bury(ctx, tx, user); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM notifications WHERE user_id = $1`, user)
+		if err != nil {
+			return fmt.Errorf("delete notifications: %w", err)
+		}
+		n = tag.RowsAffected()
+		return nil
+	})
+	return n, err
 }
 
 func scan(row pgx.Row) (notify.Record, error) {
