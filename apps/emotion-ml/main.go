@@ -64,7 +64,7 @@ func spec(cfg Config) service.Spec {
 				d.Log.Info("emotion analysis by a model, the embedded analyzer as fallback", "model", cfg.Model.Model, "base_url", cfg.Model.BaseURL)
 			}
 			svc := emotion.NewService(letters.New(d.Dapr), a, postgres.New(d.DB, events.OfAnalysis), d.Clock, d.Log)
-			events.Subscribe(d.Subs, svc)
+			events.Subscribe(d.Subs, svc, d.Log)
 			httpapi.Routes(d, svc)
 			return nil, nil
 		},

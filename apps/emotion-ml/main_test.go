@@ -227,6 +227,57 @@ func TestPurgeOnLetterAndUserDeleted(t *testing.T) {
 	if got := deliver(t, s, "user.deleted", map[string]any{"user_id": userID}); got != "SUCCESS" || count() != 0 {
 		t.Errorf("user.deleted: %s, %d left", got, count())
 	}
+	// A letter.created for the deleted user arriving late (its text still
+	// readable here) is acknowledged: no row, no emotion.analyzed.
+	events := len(published(t, s))
+	if got := deliver(t, s, "letter.created", map[string]any{"letter_id": b, "user_id": userID}); got != "SUCCESS" || count() != 0 {
+		t.Errorf("letter.created after user.deleted: %s, %d rows", got, count())
+	}
+	if n := len(published(t, s)); n != events {
+		t.Errorf("%d emotion.analyzed for a deleted user", n-events)
+	}
+}
+
+// Analyses racing user.deleted, many times, leave no row of the user.
+func TestAnalysesRacingThePurgeLeaveNothing(t *testing.T) {
+	ls := &letterService{texts: map[string][2]string{}}
+	s := start(t, ls)
+	for round := 0; round < 15; round++ {
+		userID := uuid.NewString()
+		var letters []string
+		ls.mu.Lock()
+		for range 8 {
+			id := uuid.NewString()
+			letters = append(letters, id)
+			ls.texts[id] = [2]string{"", "good day"}
+		}
+		ls.mu.Unlock()
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, id := range letters {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				deliver(t, s, "letter.created", map[string]any{"letter_id": id, "user_id": userID})
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			deliver(t, s, "user.deleted", map[string]any{"user_id": userID})
+		}()
+		close(start)
+		wg.Wait()
+		var n int
+		if err := s.DB.QueryRow(t.Context(), `SELECT count(*) FROM analyses WHERE user_id = $1`, userID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("round %d: %d analyses survived the purge", round, n)
+		}
+	}
 }
 
 func TestEveryDeclaredSubscriptionIsServed(t *testing.T) {

@@ -7,11 +7,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/emotion-ml/internal/emotion"
 )
@@ -57,7 +59,7 @@ func OfAnalysis(a emotion.Analysis) (string, any) {
 }
 
 // Subscribe declares the service's subscriptions.
-func Subscribe(subs *daprx.Subscriptions, svc *emotion.Service) {
+func Subscribe(subs *daprx.Subscriptions, svc *emotion.Service, log *slog.Logger) {
 	subs.Handle(LetterCreated, func(ctx context.Context, e daprx.Event) error {
 		var p struct {
 			LetterID uuid.UUID `json:"letter_id"`
@@ -66,7 +68,12 @@ func Subscribe(subs *daprx.Subscriptions, svc *emotion.Service) {
 		if err := e.Decode(&p); err != nil {
 			return err
 		}
-		return classify(svc.Analyze(ctx, emotion.Request{LetterID: p.LetterID, UserID: p.UserID}))
+		err := svc.Analyze(ctx, emotion.Request{LetterID: p.LetterID, UserID: p.UserID})
+		if tombstone.IsGone(err) {
+			log.InfoContext(ctx, "analysis dropped: the account is deleted", "user_id", p.UserID)
+			return nil
+		}
+		return classify(err)
 	})
 	subs.Handle(LetterDeleted, func(ctx context.Context, e daprx.Event) error {
 		var p struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lettertomyself/ltm/apps/platform/outbox"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/emotion-ml/internal/emotion"
 )
@@ -58,9 +59,13 @@ func (s *Store) Done(ctx context.Context, req emotion.Request) (bool, error) {
 }
 
 // Record implements emotion.Store: the row and its event commit together,
-// and a second record of the same request writes neither.
+// and a second record of the same request writes neither. A deleted
+// user's analysis is tombstone.ErrGone: no row, no event.
 func (s *Store) Record(ctx context.Context, a emotion.Analysis) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Guard(ctx, tx, a.UserID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `INSERT INTO analyses (letter_id, job_key, user_id, mood, detailed, analyzer, analyzed_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (letter_id, job_key) DO NOTHING`,
 			a.LetterID, jobKey(a.JobID), a.UserID, a.Verdict.Mood, a.Verdict.Detailed, a.Verdict.Analyzer, a.AnalyzedAt)
@@ -86,10 +91,17 @@ func (s *Store) ForgetLetter(ctx context.Context, letterID uuid.UUID) error {
 	return nil
 }
 
-// ForgetUser implements emotion.Store.
+// ForgetUser implements emotion.Store: the user is buried (tombstone) and
+// their rows go in one transaction, so an analysis racing it either went
+// before (and goes with them) or is refused.
 func (s *Store) ForgetUser(ctx context.Context, userID uuid.UUID) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM analyses WHERE user_id = $1`, userID); err != nil {
-		return fmt.Errorf("forget user: %w", err)
-	}
-	return nil
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tombstone.Bury(ctx, tx, userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM analyses WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("forget user: %w", err)
+		}
+		return nil
+	})
 }
