@@ -108,8 +108,9 @@ func Buried(ctx context.Context, q Querier, userID uuid.UUID) (bool, error) {
 	return buried, nil
 }
 
-// Key is the state key of userID's tombstone in a Dapr state store.
-func Key(userID string) string { return "tombstone||" + userID }
+// Key is the state key of userID's tombstone in a Dapr state store (the
+// sidecar prefixes keys with "<app id>||", which a key may not contain).
+func Key(userID string) string { return "tombstone:" + userID }
 
 // IsGone reports whether err is (or wraps) ErrGone.
 func IsGone(err error) bool { return errors.Is(err, ErrGone) }
