@@ -73,9 +73,23 @@ type Subscriptions struct {
 // NewSubscriptions returns an empty set.
 func NewSubscriptions(log *slog.Logger) *Subscriptions { return &Subscriptions{log: log} }
 
-// Handle subscribes h to topic on the pubsub component.
+// SubscriptionPubSub names the pub/sub component an app reads topic
+// through, "pubsub-" and the topic with '-' for '.' and '_' (a Kubernetes
+// name): one component per topic (components/pubsub-subscriptions.yaml),
+// publishing goes through PubSub. One component instance holds one AMQP
+// channel, and daprd 1.18's RabbitMQ component re-subscribes every topic of
+// an instance at once after a broker restart, on that one channel; the
+// replies cross and leave consumers the client has forgotten, each holding
+// prefetchCount messages unacknowledged until the sidecar restarts
+// (docs/dapr-findings.md). A component with one subscription has nothing
+// to cross.
+func SubscriptionPubSub(topic string) string {
+	return PubSub + "-" + strings.NewReplacer(".", "-", "_", "-").Replace(topic)
+}
+
+// Handle subscribes h to topic through the topic's own component.
 func (s *Subscriptions) Handle(topic string, h Handler) {
-	s.subs = append(s.subs, Subscription{PubSubName: PubSub, Topic: topic, Route: "/events/" + strings.ReplaceAll(topic, ".", "-")})
+	s.subs = append(s.subs, Subscription{PubSubName: SubscriptionPubSub(topic), Topic: topic, Route: "/events/" + strings.ReplaceAll(topic, ".", "-")})
 	s.hs = append(s.hs, h)
 }
 

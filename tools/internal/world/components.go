@@ -80,6 +80,13 @@ func (w *World) patch(doc map[string]any, p Patches, gcsVariant bool) {
 	case "pubsub":
 		grantTopics(doc, "publishingScopes", p.Publish)
 		grantTopics(doc, "subscriptionScopes", p.Subscribe)
+	default:
+		// A topic's own subscription component (pubsub-subscriptions.yaml):
+		// an app granted the topic may read it there too.
+		spec, _ := doc["spec"].(map[string]any)
+		if topic := metaValue(doc, "allowedTopics"); spec["type"] == "pubsub.rabbitmq" && topic != "" {
+			grantSubscription(doc, topic, p.Subscribe)
+		}
 	}
 	if extra := p.Scopes[name]; len(extra) > 0 {
 		scopes, _ := doc["scopes"].([]any)
@@ -108,6 +115,32 @@ func grantTopics(doc map[string]any, key string, grants map[string][]string) {
 		value += ";" + app + "=" + strings.Join(grants[app], ",")
 	}
 	setMeta(doc, key, strings.TrimPrefix(value, ";"))
+}
+
+// grantSubscription lets every app granted topic read it through this
+// component: it joins the scopes, may subscribe, and may not publish.
+func grantSubscription(doc map[string]any, topic string, grants map[string][]string) {
+	for _, app := range slices.Sorted(maps.Keys(grants)) {
+		if !slices.Contains(grants[app], topic) {
+			continue
+		}
+		setMeta(doc, "subscriptionScopes", strings.TrimPrefix(metaValue(doc, "subscriptionScopes")+";"+app+"="+topic, ";"))
+		setMeta(doc, "publishingScopes", strings.TrimPrefix(metaValue(doc, "publishingScopes")+";"+app+"=", ";"))
+		scopes, _ := doc["scopes"].([]any)
+		doc["scopes"] = append(scopes, app)
+	}
+}
+
+func metaValue(doc map[string]any, key string) string {
+	spec, _ := doc["spec"].(map[string]any)
+	items, _ := spec["metadata"].([]any)
+	for _, it := range items {
+		if m, _ := it.(map[string]any); m["name"] == key {
+			v, _ := m["value"].(string)
+			return v
+		}
+	}
+	return ""
 }
 
 func setMeta(doc map[string]any, key, value string) {
