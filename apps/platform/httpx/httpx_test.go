@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lettertomyself/ltm/apps/platform/fields"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
@@ -244,6 +245,7 @@ func TestFailMapsErrorsInOnePlace(t *testing.T) {
 		{"problem as itself", problem.Typed(http.StatusLocked, "sealed", "Sealed", "later"), http.StatusLocked, problem.TypeURI("sealed")},
 		{"field error as the validation problem", fmt.Errorf("create: %w", fields.New("title", "required")), http.StatusBadRequest, problem.TypeURI("validation")},
 		{"anything else as 500", errors.New("db down"), http.StatusInternalServerError, "about:blank"},
+		{"an unreachable database as 503", fmt.Errorf("list: %w", &pgconn.ConnectError{}), http.StatusServiceUnavailable, "about:blank"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,6 +263,9 @@ func TestFailMapsErrorsInOnePlace(t *testing.T) {
 				if errs, _ := p["errors"].(map[string]any); errs["title"] != "required" {
 					t.Errorf("errors = %v", p["errors"])
 				}
+			}
+			if tt.wantStatus == http.StatusServiceUnavailable && rec.Header().Get("Retry-After") == "" {
+				t.Errorf("503 without Retry-After")
 			}
 			if tt.wantStatus == http.StatusInternalServerError && strings.Contains(rec.Body.String(), "db down") {
 				t.Errorf("500 leaks its cause: %s", rec.Body)

@@ -44,8 +44,9 @@ func Abort(c *gin.Context, p *problem.Problem) {
 }
 
 // Fail answers with err: a *problem.Problem as itself, a *fields.Error as
-// the validation problem (the one place it is mapped), anything else as a
-// 500 whose cause is logged, never shown.
+// the validation problem (the one place it is mapped), an unreachable
+// database as a 503 (Unavailable), anything else as a 500 whose cause is
+// logged, never shown.
 func Fail(c *gin.Context, log *slog.Logger, err error) {
 	var p *problem.Problem
 	if errors.As(err, &p) {
@@ -55,6 +56,12 @@ func Fail(c *gin.Context, log *slog.Logger, err error) {
 	var fe *fields.Error
 	if errors.As(err, &fe) {
 		Abort(c, problem.Validation(fe.Fields()))
+		return
+	}
+	if Unavailable(err) {
+		log.WarnContext(c, "request failed: the database is not reachable", "method", c.Request.Method, "path", c.FullPath(), "err", err)
+		c.Header("Retry-After", "1")
+		Abort(c, problem.New(http.StatusServiceUnavailable, "The service cannot reach its database right now. Please try again."))
 		return
 	}
 	log.ErrorContext(c, "request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
