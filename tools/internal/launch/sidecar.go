@@ -18,7 +18,7 @@ const loopback = "127.0.0.1"
 // connecting to them forever.
 func daprdArgs(a runfile.App) []string {
 	args := []string{
-		"--app-id", a.ID,
+		"--app-id", a.AppID(),
 		"--dapr-http-port", strconv.Itoa(a.DaprHTTPPort),
 		"--dapr-grpc-port", strconv.Itoa(a.DaprGRPCPort),
 		"--metrics-port", strconv.Itoa(a.MetricsPort),
@@ -84,7 +84,7 @@ func daprdEnv(base []string, extra map[string]string) []string {
 func appEnv(base []string, a runfile.App, extra map[string]string) []string {
 	env := appendSorted(append(slices.Clip(base), "BIND_ADDRESS="+loopback), a.Env)
 	env = append(env,
-		"APP_ID="+a.ID,
+		"APP_ID="+a.AppID(),
 		"DAPR_HTTP_PORT="+strconv.Itoa(a.DaprHTTPPort),
 		"DAPR_GRPC_PORT="+strconv.Itoa(a.DaprGRPCPort),
 		"DAPR_METRICS_PORT="+strconv.Itoa(a.MetricsPort),

@@ -86,3 +86,15 @@ func TestAppEnvDoesNotAliasBase(t *testing.T) {
 		t.Errorf("environments share storage: %q %q", x, y)
 	}
 }
+
+// A replica is known to the launcher by its own key and to Dapr, and to
+// itself, by the app id it replicates.
+func TestReplicaKeepsTheAppID(t *testing.T) {
+	a := runfile.App{ID: "notification-replica", DaprAppID: "notification-service", DaprHTTPPort: 1, DaprGRPCPort: 2, MetricsPort: 3}
+	if args := daprdArgs(a); args[0] != "--app-id" || args[1] != "notification-service" {
+		t.Errorf("daprd args %v", args)
+	}
+	if env := appEnv(nil, a, nil); !slices.Contains(env, "APP_ID=notification-service") {
+		t.Errorf("app env %v", env)
+	}
+}

@@ -23,7 +23,11 @@ type File struct {
 // A zero port means "not set": the launcher picks a free one where daprd
 // needs one, as the CLI does.
 type App struct {
-	ID                   string
+	ID string
+	// DaprAppID, when set, is the app id daprd and the app are given
+	// instead of ID: a replica of another app (same id, same queues, same
+	// grants), which the launcher still tells apart by ID. Not in dapr.yaml.
+	DaprAppID            string
 	Dir                  string
 	Command              []string
 	Env                  map[string]string
@@ -54,6 +58,14 @@ type App struct {
 	AppLogDestination      LogDestination
 	RuntimePath            string
 	PlacementHostAddress   string
+}
+
+// AppID is the Dapr app id: DaprAppID, or ID.
+func (a App) AppID() string {
+	if a.DaprAppID != "" {
+		return a.DaprAppID
+	}
+	return a.ID
 }
 
 // LogDestination says where a process's output goes, with the CLI's values.

@@ -169,6 +169,15 @@ func SecondInstance(f *runfile.File, id, newID string) (runfile.App, error) {
 	return a, nil
 }
 
+// Replica is a second process of app id under the same Dapr app id (as a
+// second pod of a Deployment): it competes for the app's queues and is
+// admitted wherever the app is. The launcher knows it as key.
+func Replica(f *runfile.File, id, key string) (runfile.App, error) {
+	a, err := SecondInstance(f, id, key)
+	a.DaprAppID = id
+	return a, err
+}
+
 // SidecarApp is a run file entry with no command: the app is the calling
 // process, listening on appPort; its sidecar gets fresh ports.
 func (w *World) SidecarApp(id string, appPort int) (runfile.App, error) {
