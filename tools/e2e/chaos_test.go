@@ -8,10 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +22,7 @@ import (
 
 	smtpmock "github.com/mocktools/go-smtp-mock/v2"
 
+	"github.com/lettertomyself/ltm/tools/internal/runfile"
 	"github.com/lettertomyself/ltm/tools/internal/world"
 )
 
@@ -44,6 +48,9 @@ type scenario struct {
 	// before the delivery was recorded (the smtp binding has no
 	// idempotency key): the notification subscription's prefetch.
 	smtpDupBound int
+	// midSweep injects the fault a second after a minute begins, while
+	// the mails due at that minute are being swept and sent.
+	midSweep bool
 }
 
 // The suite's own Postgres and RabbitMQ, which it stops and restarts.
@@ -65,7 +72,17 @@ func init() {
 		infra.PGPort = chaosPG.Port
 		return infra, func() { chaosRMQ.Close(); chaosPG.Close() }, nil
 	}
+	// A second notification process, as a second pod would be: the same
+	// app id, so the two compete for every mail request.
+	extraApps = func(f *runfile.File) ([]runfile.App, error) {
+		a, err := world.Replica(f, "notification-service", notificationReplica)
+		return []runfile.App{a}, err
+	}
 }
+
+// notificationReplica is the launcher's name for the second notification
+// process (Dapr app id notification-service).
+const notificationReplica = "notification-replica"
 
 func postgresRestart(hold time.Duration) scenario {
 	return scenario{
@@ -93,7 +110,7 @@ const prefetch = 20
 var chaosApps = []string{
 	"gateway", "auth-service", "user-service", "routine-service", "scheduler-service",
 	"notification-service", "letter-service", "letter-storage-service", "emotion-ml-service",
-	"emotion-store-service", "recommend-service", schedulerReplica,
+	"emotion-store-service", "recommend-service", schedulerReplica, notificationReplica,
 }
 
 func killScenario(app string, sidecar bool, hold time.Duration) scenario {
@@ -107,8 +124,13 @@ func killScenario(app string, sidecar bool, hold time.Duration) scenario {
 		inject: func(context.Context) error { return sys.Launch.Kill(app, sidecar) },
 		repair: func(ctx context.Context) error { return sys.Launch.Revive(ctx, app) },
 	}
-	if app == "notification-service" {
-		s.smtpDupBound = prefetch
+	switch app {
+	case "notification-service", notificationReplica:
+		// One of two senders killed while the minute's mails go out.
+		s.smtpDupBound, s.midSweep = prefetch, true
+	case schedulerReplica:
+		// One of two sweepers killed while the minute's rows are swept.
+		s.midSweep = true
 	}
 	return s
 }
@@ -210,6 +232,7 @@ func chaosScenarios(full bool) []scenario {
 			killScenario("gateway", false, 2*time.Second),
 			killScenario("notification-service", false, 2*time.Second),
 			killScenario(schedulerReplica, false, 2*time.Second),
+			killScenario(notificationReplica, false, 2*time.Second),
 			smtpDown(15 * time.Second),
 			rabbitRestart(5 * time.Second),
 			postgresRestart(5 * time.Second),
@@ -222,19 +245,45 @@ func chaosScenarios(full bool) []scenario {
 	return append(out, smtpDown(time.Minute), rabbitRestart(30*time.Second), postgresRestart(30*time.Second))
 }
 
+// onlyScenarios keeps the scenarios whose names match CHAOS_ONLY (a
+// regular expression), for a run aimed at one fault.
+func onlyScenarios(t *testing.T, all []scenario) []scenario {
+	expr := os.Getenv("CHAOS_ONLY")
+	if expr == "" {
+		return all
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		t.Fatalf("CHAOS_ONLY: %v", err)
+	}
+	var out []scenario
+	for _, sc := range all {
+		if re.MatchString(sc.name) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
 // try is one request of the load: unlike call, a failure is a result.
 func try(method, url, token string, body any) (int, []byte, error) {
+	st, _, b, err := tryType(method, url, token, body)
+	return st, b, err
+}
+
+// tryType is try that also says the answer's content type.
+func tryType(method, url, token string, body any) (int, string, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return 0, nil, err
+			return 0, "", nil, err
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, url, rd)
 	if err != nil {
-		return 0, nil, err
+		return 0, "", nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -242,11 +291,11 @@ func try(method, url, token string, body any) (int, []byte, error) {
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := loadClient.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, "", nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
+	return resp.StatusCode, resp.Header.Get("Content-Type"), b, err
 }
 
 var loadClient = &http.Client{Timeout: 15 * time.Second}
@@ -267,6 +316,11 @@ type cohort struct {
 type request struct {
 	at     time.Time
 	failed bool
+	// How it failed: the status ("no answer" when none came), and whether
+	// the answer was a problem document.
+	status  string
+	problem bool
+	took    time.Duration
 }
 
 // result is one row of the table.
@@ -278,6 +332,8 @@ type result struct {
 	lost, dup, smtpDup int
 	dupBound           int
 	emotionMissing     int
+	failedBy           map[string]int // "503 problem" → how many
+	slowestFailure     time.Duration
 	err                string
 	countErr           string // from the last count, which may be retried
 }
@@ -300,11 +356,13 @@ func (c *cohort) runLoad(stop <-chan struct{}, wg *sync.WaitGroup) {
 				case <-time.After(250 * time.Millisecond):
 				}
 				var status int
+				var ctype string
 				var body []byte
 				var err error
+				began := time.Now()
 				if n%2 == 0 {
 					due := nextMinute(time.Minute).In(seoul)
-					status, body, err = try(http.MethodPost, gw+"/api/letters", w.token, map[string]any{
+					status, ctype, body, err = tryType(http.MethodPost, gw+"/api/letters", w.token, map[string]any{
 						"title":     fmt.Sprintf("chaos %d", n),
 						"content":   "오늘의 나에게, 괜찮아. 다 잘 될 거야. I am grateful for today.",
 						"open_date": due.Format("2006-01-02"), "open_time": due.Format("15:04"),
@@ -321,10 +379,17 @@ func (c *cohort) runLoad(stop <-chan struct{}, wg *sync.WaitGroup) {
 						}
 					}
 				} else {
-					status, _, err = try(http.MethodGet, gw+"/api/letters?limit=5&category=future", w.token, nil)
+					status, ctype, _, err = tryType(http.MethodGet, gw+"/api/letters?limit=5&category=future", w.token, nil)
+				}
+				r := request{at: time.Now(), failed: err != nil || status >= 500, took: time.Since(began)}
+				if r.failed {
+					r.status, r.problem = "no answer", false
+					if err == nil {
+						r.status, r.problem = fmt.Sprint(status), strings.HasPrefix(ctype, "application/problem+json")
+					}
 				}
 				c.mu.Lock()
-				c.requests = append(c.requests, request{at: time.Now(), failed: err != nil || status >= 500})
+				c.requests = append(c.requests, r)
 				c.mu.Unlock()
 			}
 		})
@@ -350,7 +415,7 @@ func (c *cohort) recoveredSince(t time.Time, k int) bool {
 func TestChaos(t *testing.T) {
 	full := os.Getenv("CHAOS") == "full"
 	seoul, _ := time.LoadLocation("Asia/Seoul")
-	scenarios := chaosScenarios(full)
+	scenarios := onlyScenarios(t, chaosScenarios(full))
 	results := make([]result, len(scenarios))
 	cohorts := make([]*cohort, len(scenarios))
 	var lastDue time.Time
@@ -397,6 +462,9 @@ func TestChaos(t *testing.T) {
 		var wg sync.WaitGroup
 		c.runLoad(stop, &wg)
 		time.Sleep(3 * time.Second) // the load runs before the fault
+		if sc.midSweep {
+			waitUntil(nextMinute(0).Add(time.Second))
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 		fault := time.Now()
 		faults[i] = fault
@@ -418,10 +486,17 @@ func TestChaos(t *testing.T) {
 		cancel()
 		close(stop)
 		wg.Wait()
+		res.failedBy = map[string]int{}
 		for _, r := range c.requests {
 			res.requests++
 			if r.failed {
 				res.failures++
+				kind := r.status
+				if r.problem {
+					kind += " problem"
+				}
+				res.failedBy[kind]++
+				res.slowestFailure = max(res.slowestFailure, r.took)
 				if r.at.After(fault) && r.at.Sub(fault) > res.recovery {
 					res.recovery = r.at.Sub(fault)
 				}
@@ -430,7 +505,8 @@ func TestChaos(t *testing.T) {
 		if c.lastDue.After(lastDue) {
 			lastDue = c.lastDue
 		}
-		t.Logf("%s: %d requests, %d failed, recovered=%v %s", sc.name, res.requests, res.failures, res.recovered, res.err)
+		t.Logf("%s: %d requests, %d failed %v (slowest failure answered in %s), recovered=%v %s",
+			sc.name, res.requests, res.failures, res.failedBy, res.slowestFailure.Round(time.Millisecond), res.recovered, res.err)
 	}
 
 	// Every due mail has had its minute, the sweep and the sending.
@@ -601,8 +677,16 @@ func chaosTable(results []result, full bool) string {
 		if r.dupBound > 0 {
 			bound = fmt.Sprintf("%d (≤ %d)", r.smtpDup, r.dupBound)
 		}
-		fmt.Fprintf(&b, "| %s | %.1f%% of %d | %d | %d | %s | %d | %d | %s | %s |\n",
-			r.name, held, r.requests, r.lost, r.dup, bound, r.emotionMissing, r.failures, recovery, verdict)
+		failures := fmt.Sprint(r.failures)
+		if r.failures > 0 {
+			var kinds []string
+			for _, k := range slices.Sorted(maps.Keys(r.failedBy)) {
+				kinds = append(kinds, fmt.Sprintf("%s ×%d", k, r.failedBy[k]))
+			}
+			failures += " (" + strings.Join(kinds, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "| %s | %.1f%% of %d | %d | %d | %s | %d | %s | %s | %s |\n",
+			r.name, held, r.requests, r.lost, r.dup, bound, r.emotionMissing, failures, recovery, verdict)
 	}
 	fmt.Fprintf(&b, "\n%d passed, %d failed\n", passed, failed)
 	return b.String()

@@ -45,6 +45,10 @@ const gcsBucket = world.GCSBucket
 // the system has stopped.
 var ownInfra func(ctx context.Context) (infra world.Infra, cleanup func(), err error)
 
+// extraApps, when set (the fault suite's second notification process),
+// adds processes to the system.
+var extraApps func(f *runfile.File) ([]runfile.App, error)
+
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
 }
@@ -125,7 +129,15 @@ func boot(ctx context.Context, repo, daprd string, infra world.Infra) (*system, 
 			if err != nil {
 				return nil, err
 			}
-			return []runfile.App{probeApp, replica}, nil
+			apps := []runfile.App{probeApp, replica}
+			if extraApps != nil {
+				more, err := extraApps(f)
+				if err != nil {
+					return nil, err
+				}
+				apps = append(apps, more...)
+			}
+			return apps, nil
 		},
 		Launch: launch.Options{ReadyTimeout: 4 * time.Minute},
 		Infra:  infra,
