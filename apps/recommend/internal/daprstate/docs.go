@@ -58,7 +58,7 @@ func (doc feedbackDoc) entries() []app.FeedbackEntry {
 
 // SetFeedback records e; app.None forgets the item.
 func (s *Store) SetFeedback(ctx context.Context, userID string, e app.FeedbackEntry) error {
-	return update(ctx, s, feedbackKey(userID), func(doc *feedbackDoc) {
+	return update(ctx, s, userID, feedbackKey(userID), func(doc *feedbackDoc) {
 		if e.Feedback == app.None {
 			delete(doc.Items, e.ItemID)
 			return
@@ -123,7 +123,7 @@ func (s *Store) UpdateHistory(ctx context.Context, userID string, from *app.Seen
 	key := historyKey(userID)
 	change := func(doc *historyDoc) { doc.Shown = next(slices.Clone(doc.Shown)) }
 	if from == nil {
-		return update(ctx, s, key, change)
+		return update(ctx, s, userID, key, change)
 	}
 	read := &dapr.StateItem{Key: key, Etag: from.Version}
 	if from.Version != "" {
@@ -133,7 +133,7 @@ func (s *Store) UpdateHistory(ctx context.Context, userID string, from *app.Seen
 		}
 		read.Value = data
 	}
-	return updateFrom(ctx, s, key, read, change)
+	return updateFrom(ctx, s, userID, key, read, change)
 }
 
 // suggestionsDoc holds one day's model suggestions by mood.
@@ -156,7 +156,7 @@ func (s *Store) SaveSuggestions(ctx context.Context, userID, day string, mood ca
 	if items == nil {
 		items = []catalog.Item{} // "asked, nothing usable" differs from "not asked"
 	}
-	return update(ctx, s, suggestionsKey(userID), func(doc *suggestionsDoc) {
+	return update(ctx, s, userID, suggestionsKey(userID), func(doc *suggestionsDoc) {
 		if doc.Day != day || doc.ByMood == nil {
 			*doc = suggestionsDoc{Day: day, ByMood: map[catalog.Mood][]catalog.Item{}}
 		}

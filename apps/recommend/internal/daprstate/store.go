@@ -10,10 +10,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
 )
@@ -39,12 +41,20 @@ type Client interface {
 type Store struct {
 	name   string
 	client func() (Client, error)
+	// again is how long Purge waits before deleting the documents a second
+	// time (see Purge).
+	again time.Duration
 }
 
 // New returns a store on the named component.
 func New(name string, client func() (Client, error)) *Store {
-	return &Store{name: name, client: client}
+	return &Store{name: name, client: client, again: PurgeAgainAfter}
 }
+
+// PurgeAgainAfter is the pause between a purge's two passes: far longer
+// than one read-modify-write attempt (a read and a write through the
+// sidecar, milliseconds) takes.
+const PurgeAgainAfter = 2 * time.Second
 
 // attempts bounds the ETag retry loop: each attempt is one read and one
 // write, and a user rarely has more than two writers at once.
@@ -81,15 +91,20 @@ func read[T any](ctx context.Context, s *Store, key string) (T, string, error) {
 // nobody wrote in between (the platform's ETag read-modify-write);
 // otherwise it reads again and reapplies change. change must be a pure
 // function of the document it is given.
-func update[T any](ctx context.Context, s *Store, key string, change func(*T)) error {
-	return updateFrom(ctx, s, key, nil, change)
+// Every attempt first reads userID's tombstone: a deleted user's document
+// is never written again (tombstone.ErrGone).
+func update[T any](ctx context.Context, s *Store, userID, key string, change func(*T)) error {
+	return updateFrom(ctx, s, userID, key, nil, change)
 }
 
 // updateFrom is update whose first attempt starts from read, a read of the
 // document just made (nil: none).
-func updateFrom[T any](ctx context.Context, s *Store, key string, read *dapr.StateItem, change func(*T)) error {
+func updateFrom[T any](ctx context.Context, s *Store, userID, key string, read *dapr.StateItem, change func(*T)) error {
 	client := func() (daprx.StateClient, error) { return s.client() }
 	apply := func(data []byte) ([]byte, error) {
+		if err := s.guard(ctx, userID); err != nil {
+			return nil, err
+		}
 		var doc T
 		if len(data) > 0 {
 			if err := json.Unmarshal(data, &doc); err != nil {
@@ -111,14 +126,57 @@ func updateFrom[T any](ctx context.Context, s *Store, key string, read *dapr.Sta
 	return err
 }
 
-// Purge deletes every document of userID in one transaction. Deleting
-// what is not there succeeds, so a repeated purge changes nothing.
+// guard refuses (tombstone.ErrGone) a write for a deleted user.
+func (s *Store) guard(ctx context.Context, userID string) error {
+	c, err := s.client()
+	if err != nil {
+		return err
+	}
+	item, err := c.GetState(ctx, s.name, tombstone.Key(userID), nil)
+	if err != nil {
+		return fmt.Errorf("get tombstone: %w", err)
+	}
+	if item != nil && len(item.Value) > 0 {
+		return tombstone.ErrGone
+	}
+	return nil
+}
+
+// Purge writes userID's tombstone and deletes every document of theirs in
+// one transaction, then, after s.again, deletes the documents once more.
+// Every write reads the tombstone at the start of each read-modify-write
+// attempt, so after the first pass only an attempt that read "no
+// tombstone" before it can still save (its ETag or insert-if-absent
+// holds, since the delete came before its read or the document was
+// absent); the second pass deletes what such an attempt wrote, unless it
+// took longer than s.again between its read and its save. If the process
+// dies in between, user.deleted is redelivered and both passes run again.
+// Deleting what is not there succeeds, so a repeated purge changes nothing.
 func (s *Store) Purge(ctx context.Context, userID string) error {
+	mark, err := json.Marshal(map[string]string{"buried_at": time.Now().UTC().Format(time.RFC3339)})
+	if err != nil {
+		return err
+	}
+	if err := s.purge(ctx, userID, mark); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(s.again):
+	}
+	return s.purge(ctx, userID, nil)
+}
+
+func (s *Store) purge(ctx context.Context, userID string, mark []byte) error {
 	c, err := s.client()
 	if err != nil {
 		return err
 	}
 	var ops []*dapr.StateOperation
+	if mark != nil {
+		ops = append(ops, &dapr.StateOperation{Type: dapr.StateOperationTypeUpsert, Item: &dapr.SetStateItem{Key: tombstone.Key(userID), Value: mark}})
+	}
 	for _, key := range []string{feedbackKey(userID), historyKey(userID), suggestionsKey(userID)} {
 		ops = append(ops, &dapr.StateOperation{Type: dapr.StateOperationTypeDelete, Item: &dapr.SetStateItem{Key: key}})
 	}

@@ -511,6 +511,13 @@ func TestUserDeletedPurges(t *testing.T) {
 	if got := a.rated(kept); len(got) != 1 {
 		t.Errorf("another user's feedback went too: %+v", got)
 	}
+	// The deleted account's still-valid token records nothing more.
+	if s := a.feedback(gone, a.cat.For(catalog.Anger, catalog.Movie)[0].ID, "like"); s != http.StatusUnauthorized {
+		t.Errorf("feedback after user.deleted = %d, want 401", s)
+	}
+	if got := a.rated(gone); len(got) != 0 {
+		t.Errorf("feedback after the purge: %+v", got)
+	}
 	status, _ := a.do(http.MethodPost, "/events/user-deleted", `{}`, map[string]string{"Content-Type": "application/cloudevents+json"})
 	if status == http.StatusOK {
 		t.Error("the event route answered without the app token")
