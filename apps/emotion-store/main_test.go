@@ -396,6 +396,10 @@ func TestEventsAndSummary(t *testing.T) {
 	if s := w.summary(other, ""); s.Analysed != 1 {
 		t.Errorf("the other user lost data: %+v", s)
 	}
+	// The deleted account's still-valid token starts nothing more.
+	if r := w.as(user, http.MethodPost, "/api/emotions/reanalyze"); r.status != http.StatusUnauthorized || !strings.Contains(string(r.body), "This account no longer exists.") {
+		t.Errorf("reanalyze after user.deleted: %d %s, want 401", r.status, r.body)
+	}
 }
 
 func isASCII(s string) bool {

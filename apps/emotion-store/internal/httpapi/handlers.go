@@ -12,6 +12,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
 	"github.com/lettertomyself/ltm/apps/platform/problem"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/app"
 	"github.com/lettertomyself/ltm/apps/emotion-store/internal/emotion"
@@ -129,8 +130,9 @@ func (h *handlers) fail(c *gin.Context, err error) {
 	case errors.Is(err, emotion.ErrJobNotFound):
 		httpx.Abort(c, problem.Typed(http.StatusNotFound, "reanalysis-not-found", "No such re-analysis.", "There is no re-analysis with this id for you."))
 	case errors.Is(err, emotion.ErrUserGone):
-		// A token outliving its account deletion.
-		httpx.Abort(c, problem.New(http.StatusNotFound, "This account has been deleted."))
+		// A token outliving its account deletion: the user's document is
+		// their tombstone (emotion.Record.Purge).
+		httpx.Fail(c, h.log, tombstone.ErrGone)
 	case errors.Is(err, daprx.ErrNotReady), errors.As(err, &status):
 		// A service we depend on is unavailable; the request can be
 		// repeated as is.
