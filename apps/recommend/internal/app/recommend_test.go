@@ -35,7 +35,9 @@ func (s *contendedStore) UpdateHistory(_ context.Context, _ string, from *Seen, 
 
 type fixedMood struct{}
 
-func (fixedMood) Recent(context.Context, string) (string, string, error) { return "sadness", "recent_letters", nil }
+func (fixedMood) Recent(context.Context, string) (string, string, error) {
+	return "sadness", "recent_letters", nil
+}
 
 // A user's own requests racing each other for the history document cost
 // the history an entry, never the answer; any other write failure fails

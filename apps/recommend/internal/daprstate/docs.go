@@ -11,6 +11,8 @@ import (
 
 	dapr "github.com/dapr/go-sdk/client"
 
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
 )
@@ -76,15 +78,15 @@ func (s *Store) History(ctx context.Context, userID string) ([]string, error) {
 	return doc.Shown, err
 }
 
-// Seen reads userID's feedback and history in one call (one query of
-// the state store).
+// Seen reads userID's feedback, history and tombstone in one call (one
+// query of the state store); tombstone.ErrGone for a deleted user.
 func (s *Store) Seen(ctx context.Context, userID string) (app.Seen, error) {
 	c, err := s.client()
 	if err != nil {
 		return app.Seen{}, err
 	}
-	fk, hk := feedbackKey(userID), historyKey(userID)
-	items, err := c.GetBulkState(ctx, s.name, []string{fk, hk}, nil, 1)
+	fk, hk, tk := feedbackKey(userID), historyKey(userID), tombstone.Key(userID)
+	items, err := c.GetBulkState(ctx, s.name, []string{fk, hk, tk}, nil, 1)
 	if err != nil {
 		return app.Seen{}, fmt.Errorf("get %s, %s: %w", fk, hk, err)
 	}
@@ -106,6 +108,8 @@ func (s *Store) Seen(ctx context.Context, userID string) (app.Seen, error) {
 		case hk:
 			err = json.Unmarshal(it.Value, &hist)
 			out.Version = it.Etag
+		case tk:
+			return app.Seen{}, tombstone.ErrGone
 		default:
 			err = errors.New("not asked for")
 		}
@@ -118,7 +122,8 @@ func (s *Store) Seen(ctx context.Context, userID string) (app.Seen, error) {
 }
 
 // UpdateHistory replaces userID's history with next(history), starting
-// from the read from when there is one.
+// from the read from when there is one (which must come from Seen: it
+// checked the tombstone).
 func (s *Store) UpdateHistory(ctx context.Context, userID string, from *app.Seen, next func([]string) []string) error {
 	key := historyKey(userID)
 	change := func(doc *historyDoc) { doc.Shown = next(slices.Clone(doc.Shown)) }

@@ -2,6 +2,7 @@ package daprstate_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/daprtest"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
@@ -287,6 +289,11 @@ func TestPurgeForgetsEverythingAndIsIdempotent(t *testing.T) {
 	sg, _ := s.Suggestions(ctx, gone, "2026-11-30")
 	if len(f) != 0 || len(h) != 0 || sg != nil {
 		t.Errorf("after purge: feedback %v, history %v, suggestions %v", f, h, sg)
+	}
+	// A deleted user is not read for a recommendation, and a history
+	// write from a read made before the deletion does not land.
+	if _, err := s.Seen(ctx, gone); !errors.Is(err, tombstone.ErrGone) {
+		t.Errorf("Seen of a deleted user: %v, want tombstone.ErrGone", err)
 	}
 	f, _ = s.Feedback(ctx, kept)
 	h, _ = s.History(ctx, kept)
