@@ -172,6 +172,15 @@ func run(ctx context.Context, repo, target string, sz size, profiled []string) (
 	}
 
 	profDir := filepath.Join(repo, ".data", "bench", "profiles")
+	if sys != nil {
+		// The seeding's events (analyses, mood records) would otherwise
+		// still be running during P0 and P1.
+		if d, err := drained(sys.W.Vhost, 2*time.Minute); err != nil {
+			say("seeding's events: %v", err)
+		} else {
+			say("seeding's events drained %.1f s after", d.Seconds())
+		}
+	}
 	say("P0 recommendations at %d/s", recRate)
 	done := cpuProfiles(profDir, "p0", profiles, sz.saturate/2)
 	cpu := startCPU(pids)
