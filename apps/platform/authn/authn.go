@@ -7,6 +7,7 @@ package authn
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -62,14 +63,32 @@ type Verifier struct {
 	clock   clock.Clock
 	leeway  time.Duration
 	revoked *Revocations
+	cache   *tokenCache // nil: every token is parsed and its signature checked
 	// guards counts Require calls: a service that mounts none verifies no
 	// user token and needs no revocations.
 	guards atomic.Int32
 }
 
-// NewVerifier returns a verifier using keys and the time from c.
+// TokenCacheSize is how many verified tokens a Verifier remembers by
+// default (CacheTokens).
+const TokenCacheSize = 10_000
+
+// NewVerifier returns a verifier using keys and the time from c, with a
+// cache of TokenCacheSize verified tokens.
 func NewVerifier(keys KeySource, c clock.Clock) *Verifier {
-	return &Verifier{keys: keys, clock: c, leeway: Leeway}
+	v := &Verifier{keys: keys, clock: c, leeway: Leeway}
+	v.CacheTokens(TokenCacheSize)
+	return v
+}
+
+// CacheTokens makes Verify remember up to n verified tokens (0: none), so
+// a token presented again skips the signature check and the JSON parse.
+// Call it before serving.
+func (v *Verifier) CacheTokens(n int) {
+	v.cache = nil
+	if n > 0 {
+		v.cache = newTokenCache(n)
+	}
 }
 
 // UseRevocations makes Verify refuse the tokens r names. Call it before
@@ -81,7 +100,36 @@ func (v *Verifier) Guards() bool { return v.guards.Load() > 0 }
 
 // Verify checks signature (EdDSA only), issuer, audience, expiry, the
 // subject's form and, with UseRevocations, that the session has not ended.
+// A token verified before (the cache) is taken on its earlier check until
+// its expiry; revocation is checked every time.
 func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
+	now := v.clock.Now()
+	var (
+		c   Claims
+		key [sha256.Size]byte
+		hit bool
+	)
+	if v.cache != nil {
+		key = sha256.Sum256([]byte(token))
+		c, hit = v.cache.get(key, now)
+	}
+	if !hit {
+		var err error
+		if c, err = v.parse(ctx, token); err != nil {
+			return Claims{}, err
+		}
+		if v.cache != nil {
+			v.cache.put(key, c)
+		}
+	}
+	if v.revoked != nil && v.revoked.Revoked(c, now) {
+		return Claims{}, fmt.Errorf("%w: the session has ended", ErrInvalidToken)
+	}
+	return c, nil
+}
+
+// parse is the full check of a token: signature and claims.
+func (v *Verifier) parse(ctx context.Context, token string) (Claims, error) {
 	var ac accessClaims
 	rc := &ac.RegisteredClaims
 	parsed, err := jwt.ParseWithClaims(token, &ac, func(t *jwt.Token) (any, error) {
@@ -111,9 +159,6 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
 	}
 	if rc.ExpiresAt != nil {
 		c.ExpiresAt = rc.ExpiresAt.Time
-	}
-	if v.revoked != nil && v.revoked.Revoked(c, v.clock.Now()) {
-		return Claims{}, fmt.Errorf("%w: the session has ended", ErrInvalidToken)
 	}
 	return c, nil
 }
