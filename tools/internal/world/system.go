@@ -172,9 +172,17 @@ func SecondInstance(f *runfile.File, id, newID string) (runfile.App, error) {
 // Replica is a second process of app id under the same Dapr app id (as a
 // second pod of a Deployment): it competes for the app's queues and is
 // admitted wherever the app is. The launcher knows it as key.
+//
+// It gets an internal gRPC port of its own: left unset, daprd derives one
+// that is the same for every sidecar of an app id, and the second would
+// not start ("address already in use").
 func Replica(f *runfile.File, id, key string) (runfile.App, error) {
 	a, err := SecondInstance(f, id, key)
+	if err != nil {
+		return a, err
+	}
 	a.DaprAppID = id
+	a.DaprInternalGRPCPort, err = FreePort()
 	return a, err
 }
 
