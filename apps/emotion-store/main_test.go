@@ -20,6 +20,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/authn/authntest"
 	"github.com/lettertomyself/ltm/apps/platform/clock"
 	"github.com/lettertomyself/ltm/apps/platform/config"
+	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/service"
 	"github.com/lettertomyself/ltm/apps/platform/service/servicetest"
 
@@ -308,7 +309,7 @@ func TestEveryDeclaredSubscriptionIsServed(t *testing.T) {
 		if resp.status != http.StatusOK || !strings.Contains(string(resp.body), "DROP") {
 			t.Errorf("%s %s: %d %s, want 200 DROP", s.Topic, s.Route, resp.status, resp.body)
 		}
-		if s.PubSubName != "pubsub" {
+		if s.PubSubName != daprx.SubscriptionPubSub(s.Topic) {
 			t.Errorf("%s on %q", s.Topic, s.PubSubName)
 		}
 	}
