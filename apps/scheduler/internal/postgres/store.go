@@ -187,19 +187,27 @@ func (s *Store) SweepBatch(ctx context.Context, now time.Time, limit int, plan w
 			return fmt.Errorf("claim due work: %w", err)
 		}
 		b.Claimed = len(items)
+		// Every item's statements (its event, its new state) go to
+		// Postgres as one batch: one round trip for the claimed rows, not
+		// two per row (10,000 letters due at once took the sweep ~25 s).
+		q := &pgx.Batch{}
 		for _, r := range items {
 			if r.err != nil {
 				// Validated on the way in, so only a lost zone can get here;
 				// retrying cannot help and must not block the sweep.
 				s.log.ErrorContext(ctx, "due work unreadable; cancelling it", "kind", r.item.Kind, "source_id", r.item.SourceID, "err", r.err)
-				if err := setState(ctx, tx, r.item, work.Cancelled); err != nil {
-					return err
-				}
+				queueState(q, r.item, work.Cancelled)
 				continue
 			}
-			if err := s.handle(ctx, tx, r.item, plan(r.item), &b); err != nil {
+			if err := s.handle(ctx, q, r.item, plan(r.item), &b); err != nil {
 				return err
 			}
+		}
+		if q.Len() == 0 {
+			return nil
+		}
+		if err := tx.SendBatch(ctx, q).Close(); err != nil {
+			return fmt.Errorf("sweep %d claimed rows: %w", len(items), err)
 		}
 		return nil
 	})
@@ -209,9 +217,10 @@ func (s *Store) SweepBatch(ctx context.Context, now time.Time, limit int, plan w
 	return b, nil
 }
 
-func (s *Store) handle(ctx context.Context, tx pgx.Tx, it work.Item, out work.Outcome, b *work.Batch) error {
+// handle queues on q what out asks for it.
+func (s *Store) handle(ctx context.Context, q *pgx.Batch, it work.Item, out work.Outcome, b *work.Batch) error {
 	if out.Send != nil {
-		if _, err := outbox.Enqueue(ctx, tx, work.TopicNotificationRequested, out.Send); err != nil {
+		if _, err := outbox.Queue(q, work.TopicNotificationRequested, out.Send); err != nil {
 			return err
 		}
 		b.Sent = append(b.Sent, out.Send.ID)
@@ -222,20 +231,16 @@ func (s *Store) handle(ctx context.Context, tx pgx.Tx, it work.Item, out work.Ou
 			"kind", it.Kind(), "source_id", it.SourceID(), "occurrence", it.Occurrence(), "due_at", it.DueAt())
 	}
 	if out.Next == nil {
-		return setState(ctx, tx, it, work.Done)
+		queueState(q, it, work.Done)
+		return nil
 	}
-	if _, err := tx.Exec(ctx, `UPDATE due_work SET due_at = $3, occurrence = $4 WHERE kind = $1 AND source_id = $2`,
-		it.Kind(), it.SourceID(), out.Next.At, out.Next.Key); err != nil {
-		return fmt.Errorf("advance %s %s: %w", it.Kind(), it.SourceID(), err)
-	}
+	q.Queue(`UPDATE due_work SET due_at = $3, occurrence = $4 WHERE kind = $1 AND source_id = $2`,
+		it.Kind(), it.SourceID(), out.Next.At, out.Next.Key)
 	return nil
 }
 
-func setState(ctx context.Context, tx pgx.Tx, it work.Item, st work.State) error {
-	if _, err := tx.Exec(ctx, `UPDATE due_work SET state = $3 WHERE kind = $1 AND source_id = $2`, it.Kind(), it.SourceID(), st); err != nil {
-		return fmt.Errorf("mark %s %s %s: %w", it.Kind(), it.SourceID(), st, err)
-	}
-	return nil
+func queueState(q *pgx.Batch, it work.Item, st work.State) {
+	q.Queue(`UPDATE due_work SET state = $3 WHERE kind = $1 AND source_id = $2`, it.Kind(), it.SourceID(), st)
 }
 
 // Stats reports the backlog as of now.

@@ -66,7 +66,11 @@ func New(store Store, c clock.Clock, log *slog.Logger, opts Options) *Sweeper {
 		opts.BatchSize = 100
 	}
 	if opts.MaxBatches <= 0 {
-		opts.MaxBatches = 50
+		// 20,000 items at the default batch size: 10,000 letters due in
+		// one minute go out in one pass instead of waiting a tick for the
+		// second half. A pass longer than a tick overlaps the next one,
+		// which claims other rows (SKIP LOCKED).
+		opts.MaxBatches = 200
 	}
 	return &Sweeper{store: store, clock: c, log: log, opts: opts}
 }
