@@ -35,9 +35,9 @@ type Mail struct {
 	// PublicBaseURL is where the web client lives; mail links point there.
 	PublicBaseURL string `env:"PUBLIC_BASE_URL" envDefault:"http://127.0.0.1:8080"`
 	// MaxAttempts is the number of SMTP attempts before the history says
-	// failed. 11 = the eventRetry policy's maxRetries (10) + the first
+	// failed. 21 = the mailEventRetry policy's maxRetries (20) + the first
 	// delivery (components/resiliency.yaml); keep the two in step.
-	MaxAttempts int `env:"MAX_ATTEMPTS" envDefault:"11"`
+	MaxAttempts int `env:"MAX_ATTEMPTS" envDefault:"21"`
 	// ClaimLease keeps a second delivery of the same id away while one is
 	// sending. It must outlast SendTimeout plus one SMTP conversation the
 	// sidecar may finish after we stopped waiting (mailSend: 30s).
