@@ -32,7 +32,7 @@ run: tools infra daprd mailpit ## run the whole system locally (Ctrl-C stops eve
 		$(BIN)/launcher -f . -data $(DATA) -extra "mailpit=$(BIN)/mailpit $(MAILPIT_FLAGS)"
 
 .PHONY: test
-test: tools services daprd browser ## every test: vet, unit and store tests, end-to-end with real sidecars and Chromium, k8s manifests
+test: tools services daprd browser ## every test: vet, unit and store tests, end-to-end with real sidecars and Chromium, the fault suite (short), k8s manifests
 	$(GO) vet $(MODULES)
 	$(GO) test -race -count=1 $(MODULES)
 	@# Fuzz every decoder and validator briefly (seed corpus in the tests; docs/security.md).
@@ -42,6 +42,8 @@ test: tools services daprd browser ## every test: vet, unit and store tests, end
 	$(GO) test -run '^$$' -fuzz '^FuzzStripWebP$$' -fuzztime 10s ./apps/letter-storage/internal/image
 	$(GO) test -run '^$$' -fuzz '^FuzzStripLocation$$' -fuzztime 10s ./apps/letter-storage/internal/image
 	$(GO) test -count=1 -tags e2e -timeout 30m -v ./tools/e2e/...
+	@# The fault suite's short form (docs/faults.md): kills, SMTP, RabbitMQ and Postgres under load.
+	$(GO) test -count=1 -tags 'e2e chaos' -timeout 20m -v -run '^TestChaos$$' ./tools/e2e/
 	tools/scripts/check-k8s.sh
 
 .PHONY: chaos
