@@ -187,3 +187,23 @@ func TestStatusNeedsTheAppToken(t *testing.T) {
 		t.Errorf("status without token: HTTP %d, want 401", resp.StatusCode)
 	}
 }
+
+// A routine saved at 09:00:30 for 09:01 today whose event reaches the
+// scheduler only at 09:02 (the broker or this service was down): today's
+// reminder is still owed, not next week's.
+func TestADelayedRoutineEventKeepsTodaysOccurrence(t *testing.T) {
+	s := newServer(t)
+	user, routine := uuid.NewString(), uuid.NewString()
+	s.clock.Set(now.Add(2 * time.Minute))
+	if got := s.publish("routine.upserted", "late", map[string]any{
+		"type": "routine", "id": routine, "user_id": user, "timezone": "Asia/Seoul", "title": "write",
+		"kind": "weekly", "weekday": "mon", "time": "09:01", "updated_at": now.Add(30 * time.Second).Format(time.RFC3339),
+	}); got != "SUCCESS" {
+		t.Fatalf("routine.upserted: %s", got)
+	}
+	s.sweep()
+	want := "routine_reminder:" + routine + ":2026-12-07"
+	if got := s.requestIDs(); len(got) != 1 || got[0] != want {
+		t.Errorf("requests %v, want [%s]", got, want)
+	}
+}

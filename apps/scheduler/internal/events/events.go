@@ -167,8 +167,8 @@ const (
 	typeSpecialDate = "special_date"
 )
 
-// RoutineUpserted schedules the next occurrence after now of a routine or
-// a special date.
+// RoutineUpserted schedules the next occurrence of a routine or a special
+// date after the user saved it (work.NewRecurring).
 func (h *Handlers) RoutineUpserted(ctx context.Context, e daprx.Event) error {
 	var in routineUpserted
 	ev, err := decode(e, TopicRoutineUpsert, &in)

@@ -95,10 +95,19 @@ func NewLetter(letterID, userID uuid.UUID, openAt, writtenAt time.Time) (Item, e
 }
 
 // NewRecurring is a routine's or special date's work with its next
-// occurrence after now. A one-off special date that has passed is Done.
+// occurrence after version (when the user saved it), or after now when
+// that is earlier (a clock ahead). Not after now: an event delayed by a
+// fault (a broker or a scheduler down for a minute) must not skip the
+// occurrence that was still ahead when the user saved it; the sweep's
+// catch-up window decides whether a late one is still sent. A one-off
+// special date that has passed is Done.
 func NewRecurring(kind Kind, sourceID, userID uuid.UUID, s schedule.Schedule, data map[string]any, version, now time.Time) Item {
 	it := Item{kind: kind, sourceID: sourceID, userID: userID, schedule: &s, data: data, version: version, state: Pending}
-	if o, ok := s.Next(now); ok {
+	from := now
+	if !version.IsZero() && version.Before(now) {
+		from = version
+	}
+	if o, ok := s.Next(from); ok {
 		it.dueAt, it.occurrence = o.At, o.Key
 	} else {
 		// Nothing left to send; keep the row so a late event changes nothing.
