@@ -160,6 +160,14 @@ func OnBinding(r gin.IRoutes, log *slog.Logger, name string, h BindingHandler) {
 			return
 		}
 		if err := h(c.Request.Context(), body); err != nil {
+			if httpx.Unavailable(err) {
+				// The database is down or restarting: nothing is wrong with
+				// the tick and the next one does the work; not a 500.
+				log.WarnContext(c, "input binding: database unavailable", "binding", name, "err", err)
+				c.Header("Retry-After", "5")
+				c.Status(http.StatusServiceUnavailable)
+				return
+			}
 			log.ErrorContext(c, "input binding failed", "binding", name, "err", err)
 			c.Status(http.StatusInternalServerError)
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -11,6 +12,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lettertomyself/ltm/apps/platform/daprx"
 	"github.com/lettertomyself/ltm/apps/platform/httpx"
@@ -169,5 +172,29 @@ func TestInvokeThroughTheSidecar(t *testing.T) {
 	var se *daprx.StatusError
 	if !errors.As(err, &se) || se.Status != http.StatusNotFound {
 		t.Errorf("Get of a missing resource = %v, want a StatusError 404", err)
+	}
+}
+
+// A binding whose handler cannot reach the database (a cron tick while
+// Postgres restarts) answers 503, anything else 500.
+func TestBindingAnswers503WhileTheDatabaseIsDown(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := httpx.NewRouter(log)
+	var fail error
+	daprx.OnBinding(r, log, "tick", func(context.Context, []byte) error { return fail })
+	for _, tt := range []struct {
+		err  error
+		want int
+	}{
+		{nil, http.StatusOK},
+		{fmt.Errorf("claim due work: %w", &pgconn.PgError{Code: "57P01"}), http.StatusServiceUnavailable},
+		{errors.New("a bug"), http.StatusInternalServerError},
+	} {
+		fail = tt.err
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/tick", strings.NewReader("{}")))
+		if rec.Code != tt.want {
+			t.Errorf("%v: HTTP %d, want %d", tt.err, rec.Code, tt.want)
+		}
 	}
 }
