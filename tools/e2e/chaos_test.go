@@ -182,8 +182,21 @@ type mailLog struct {
 }
 
 type mail struct {
-	at   time.Time
-	rcpt string // lower-cased RCPT TO answer
+	at     time.Time
+	rcpt   string // lower-cased RCPT TO answer
+	letter string // the letter an opening mail links to; "" for a reminder
+}
+
+// letterLink finds the letter an opening mail links to (<base>/letters/<id>),
+// across quoted-printable soft line breaks.
+var letterLink = regexp.MustCompile(`/letters/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`)
+
+func linkedLetter(body string) string {
+	body = strings.NewReplacer("=\r\n", "", "=\n", "").Replace(body)
+	if m := letterLink.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // poll records the mails accepted since the last poll.
@@ -197,7 +210,7 @@ func (l *mailLog) poll() {
 	for _, srv := range servers {
 		msgs := srv.Messages()
 		for _, m := range msgs[l.seen[srv]:] {
-			l.mails = append(l.mails, mail{at: now, rcpt: strings.ToLower(fmt.Sprint(m.RcpttoRequestResponse()))})
+			l.mails = append(l.mails, mail{at: now, rcpt: strings.ToLower(fmt.Sprint(m.RcpttoRequestResponse())), letter: linkedLetter(m.MsgRequest())})
 		}
 		l.seen[srv] = len(msgs)
 	}
@@ -214,15 +227,15 @@ func (l *mailLog) watch(stop <-chan struct{}) {
 	}
 }
 
-// to lists when the mails to address arrived, oldest first.
-func (l *mailLog) to(address string) []time.Time {
+// to lists the mails to address, oldest first.
+func (l *mailLog) to(address string) []mail {
 	want := strings.ToLower("<" + address + ">")
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []time.Time
+	var out []mail
 	for _, m := range l.mails {
 		if strings.Contains(m.rcpt, want) {
-			out = append(out, m.at)
+			out = append(out, m)
 		}
 	}
 	return out
@@ -343,6 +356,7 @@ type result struct {
 	slowestFailure     time.Duration
 	err                string
 	countErr           string // from the last count, which may be retried
+	missing            []string
 }
 
 func (r result) passed() bool {
@@ -544,7 +558,7 @@ func TestChaos(t *testing.T) {
 		mails.poll()
 		for i := range results {
 			res := &results[i]
-			res.lost, res.dup, res.smtpDup, res.emotionMissing, res.countErr = 0, 0, 0, 0, ""
+			res.lost, res.dup, res.smtpDup, res.emotionMissing, res.countErr, res.missing = 0, 0, 0, 0, "", nil
 		}
 		for i, c := range cohorts {
 			res := &results[i]
@@ -568,7 +582,30 @@ func TestChaos(t *testing.T) {
 				if len(got) < owed {
 					res.lost += owed - len(got)
 				}
-				for _, at := range got[min(owed, len(got)):] {
+				if len(got) < owed {
+					// Name what is missing, for the logs: letters without
+					// their opening mail, and the routine's reminder.
+					mailed, reminders := map[string]bool{}, 0
+					for _, m := range got {
+						if m.letter == "" {
+							reminders++
+						}
+						mailed[m.letter] = true
+					}
+					var missing []string
+					for id := range ids {
+						if !mailed[id] {
+							missing = append(missing, "letter "+id)
+						}
+					}
+					if reminders < c.owed[j] {
+						missing = append(missing, fmt.Sprintf("%d routine reminder(s)", c.owed[j]-reminders))
+					}
+					slices.Sort(missing)
+					res.missing = append(res.missing, fmt.Sprintf("%s: %s", w.Email, strings.Join(missing, ", ")))
+				}
+				for _, m := range got[min(owed, len(got)):] {
+					at := m.at
 					if charged := &results[chargeCopy(at)]; charged.dupBound > 0 {
 						charged.smtpDup++
 					} else {
@@ -608,7 +645,32 @@ func TestChaos(t *testing.T) {
 	time.Sleep(10 * time.Second)
 	count()
 
+	// The missing-mail listing relies on opening mails linking their letter.
+	linked := 0
+	mails.mu.Lock()
+	for _, m := range mails.mails {
+		if m.letter != "" {
+			linked++
+		}
+	}
+	total := len(mails.mails)
+	mails.mu.Unlock()
+	if total > len(cohorts)*2 && linked == 0 {
+		t.Errorf("none of %d mails links a letter (/letters/<id>): the missing-mail listing cannot name letters", total)
+	}
+
 	table := chaosTable(results, full)
+	// The suite sends no poison: a dead-lettered event is one an app gave
+	// up on, whichever scenario's it was.
+	dead, deadErr := sys.W.DeadLettered()
+	switch {
+	case deadErr != nil:
+		table += fmt.Sprintf("\nDead-letter queues unreadable: %v\n", deadErr)
+	case len(dead) > 0:
+		table += fmt.Sprintf("\nDead-lettered events (never processed): %v\n", dead)
+	default:
+		table += "\nDead-lettered events: none.\n"
+	}
 	fmt.Print(table)
 	dir := filepath.Join(repoOrDot(), ".data", "chaos")
 	if err := os.MkdirAll(dir, 0o755); err == nil {
@@ -621,10 +683,13 @@ func TestChaos(t *testing.T) {
 			t.Logf("keeping the logs: %v", err)
 		}
 	}
+	if deadErr != nil || len(dead) > 0 {
+		t.Errorf("dead-lettered events %v %v", dead, deadErr)
+	}
 	for _, r := range results {
 		if !r.passed() {
-			t.Errorf("%s failed: lost %d, duplicated %d (SMTP-accepted %d of at most %d), emotions missing %d, recovered %v %s%s",
-				r.name, r.lost, r.dup, r.smtpDup, r.dupBound, r.emotionMissing, r.recovered, r.err, r.countErr)
+			t.Errorf("%s failed: lost %d, duplicated %d (SMTP-accepted %d of at most %d), emotions missing %d, recovered %v %s%s; mails missing: %v",
+				r.name, r.lost, r.dup, r.smtpDup, r.dupBound, r.emotionMissing, r.recovered, r.err, r.countErr, r.missing)
 		}
 	}
 }

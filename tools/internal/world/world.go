@@ -157,6 +157,26 @@ func (w *World) CreateVhost() error {
 	return nil
 }
 
+// DeadLettered lists this world's dead-letter queues holding messages
+// (dlq-<app-id>-<topic> → how many): events an app never processed.
+func (w *World) DeadLettered() (map[string]int, error) {
+	out, err := w.Infra.rabbitmqctl("list_queues", "--no-table-headers", "-p", w.Vhost, "name", "messages").Output()
+	if err != nil {
+		return nil, fmt.Errorf("rabbitmqctl list_queues: %w", err)
+	}
+	dead := map[string]int{}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 2 || !strings.HasPrefix(f[0], "dlq-") {
+			continue
+		}
+		if n, err := strconv.Atoi(f[1]); err == nil && n > 0 {
+			dead[f[0]] = n
+		}
+	}
+	return dead, nil
+}
+
 // WriteSecrets writes this world's secrets file: connection strings of its
 // own, everything else generated as `make run` would.
 func (w *World) WriteSecrets() error {
