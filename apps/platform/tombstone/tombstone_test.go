@@ -3,7 +3,9 @@ package tombstone_test
 import (
 	"context"
 	"errors"
-	"sync"
+	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -13,6 +15,7 @@ import (
 	"github.com/lettertomyself/ltm/apps/platform/pg"
 	"github.com/lettertomyself/ltm/apps/platform/pgtest"
 	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone/tombstonetest"
 )
 
 func newPool(t testing.TB) *pgxpool.Pool {
@@ -85,44 +88,53 @@ func TestABuriedUserCannotWriteOthersCan(t *testing.T) {
 
 // TestWritesRacingThePurgeLeaveNothing runs writers against a purge many
 // times: every write either lands before the purge (and is deleted by it)
-// or is refused. Without the lock in Guard and Bury it leaves notes behind.
+// or is refused.
 func TestWritesRacingThePurgeLeaveNothing(t *testing.T) {
 	pool := newPool(t)
 	ctx := context.Background()
-	for round := 0; round < 200; round++ {
-		user := uuid.New()
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for w := 0; w < 6; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				for i := 0; i < 5; i++ {
-					if err := write(ctx, pool, user); err != nil && !errors.Is(err, tombstone.ErrGone) {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if err := purge(ctx, pool, user); err != nil {
-				errs <- err
-			}
-		}()
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		if n := count(t, pool, user); n != 0 {
-			t.Fatalf("round %d: %d notes survived the purge", round, n)
-		}
+	race(pool, func(user uuid.UUID) error { return write(ctx, pool, user) }).Run(t)
+}
+
+// Without the guard the same race leaves notes behind: the harness sees it.
+func TestTheRaceCatchesAnUnguardedWrite(t *testing.T) {
+	pool := newPool(t)
+	ctx := context.Background()
+	unguarded := func(user uuid.UUID) error {
+		_, err := pool.Exec(ctx, `INSERT INTO notes (id, user_id) VALUES ($1, $2)`, uuid.New(), user)
+		return err
 	}
+	rec := &recorder{TB: t}
+	done := make(chan struct{})
+	go func() { defer close(done); race(pool, unguarded).Run(rec) }()
+	<-done
+	if !strings.Contains(rec.failure, "survived the purge") {
+		t.Fatalf("the race passed an unguarded write (failure %q)", rec.failure)
+	}
+}
+
+func race(pool *pgxpool.Pool, write func(uuid.UUID) error) tombstonetest.Race {
+	ctx := context.Background()
+	return tombstonetest.Race{
+		Rounds: 200, Writers: 6, Writes: 5,
+		Write: func(user uuid.UUID, _, _ int) error { return write(user) },
+		Purge: func(_ int, user uuid.UUID) error { return purge(ctx, pool, user) },
+		Left: func(user uuid.UUID) (int, error) {
+			var n int
+			err := pool.QueryRow(ctx, `SELECT count(*) FROM notes WHERE user_id = $1`, user).Scan(&n)
+			return n, err
+		},
+	}
+}
+
+// recorder is a testing.TB whose Fatalf records and stops the goroutine.
+type recorder struct {
+	testing.TB
+	failure string
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.failure = fmt.Sprintf(format, args...)
+	runtime.Goexit()
 }

@@ -3,12 +3,12 @@ package postgres_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone/tombstonetest"
 
 	"github.com/lettertomyself/ltm/apps/letter-storage/internal/image"
 	"github.com/lettertomyself/ltm/apps/letter-storage/internal/postgres"
@@ -47,41 +47,18 @@ func TestADeletedUserCannotUploadAgain(t *testing.T) {
 func TestUploadsRacingThePurgeLeaveNoRow(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	for round := 0; round < 60; round++ {
-		user := uuid.NewString()
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				for i := 0; i < 4; i++ {
-					img, _ := image.New(uuid.NewString(), user, image.PNG, 10, sha, t0)
-					if err := s.Create(ctx, img, noQuota); err != nil && !errors.Is(err, tombstone.ErrGone) {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if _, err := s.Purge(ctx, image.Selection{UserID: user}, t0); err != nil {
-				errs <- err
-			}
-		}()
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		if imgs, err := s.Purge(ctx, image.Selection{UserID: user}, t0); err != nil || len(imgs) != 0 {
-			t.Fatalf("round %d: %d images survived the purge (%v)", round, len(imgs), err)
-		}
-	}
+	tombstonetest.Race{
+		Write: func(user uuid.UUID, _, _ int) error {
+			img, _ := image.New(uuid.NewString(), user.String(), image.PNG, 10, sha, t0)
+			return s.Create(ctx, img, noQuota)
+		},
+		Purge: func(_ int, user uuid.UUID) error {
+			_, err := s.Purge(ctx, image.Selection{UserID: user.String()}, t0)
+			return err
+		},
+		Left: func(user uuid.UUID) (int, error) {
+			imgs, err := s.Purge(ctx, image.Selection{UserID: user.String()}, t0)
+			return len(imgs), err
+		},
+	}.Run(t)
 }

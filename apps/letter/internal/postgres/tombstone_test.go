@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/lettertomyself/ltm/apps/platform/delivery"
 	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone/tombstonetest"
 
 	"github.com/lettertomyself/ltm/apps/letter/internal/letter"
 	"github.com/lettertomyself/ltm/apps/letter/internal/postgres"
@@ -69,48 +69,23 @@ func TestADeletedUserCannotWriteAgain(t *testing.T) {
 // purge (and was purged) or was refused.
 func TestWritesRacingThePurgeLeaveNoLetter(t *testing.T) {
 	f := newFixture(t)
-	for round := 0; round < 60; round++ {
-		user := uuid.New()
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				for i := 0; i < 5; i++ {
-					l, err := letter.New(uuid.New(), user, letter.Draft{Title: "t", Content: "c", OpenDate: "2026-03-11"}, seoul, t0)
-					if err == nil {
-						err = f.store.Create(ctx, l)
-					}
-					if err != nil && !errors.Is(err, tombstone.ErrGone) {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
+	tombstonetest.Race{
+		Writes: 5,
+		Write: func(user uuid.UUID, _, _ int) error {
+			l, err := letter.New(uuid.New(), user, letter.Draft{Title: "t", Content: "c", OpenDate: "2026-03-11"}, seoul, t0)
+			if err != nil {
+				return err
+			}
+			return f.store.Create(ctx, l)
+		},
+		Purge: func(round int, user uuid.UUID) error {
 			time.Sleep(time.Duration(round%5) * time.Millisecond)
 			ev, _ := delivery.New("letter-service/user.deleted", uuid.NewString())
-			if _, err := f.store.DeleteUser(ctx, ev, user); err != nil {
-				errs <- err
-			}
-		}()
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		if n := f.letters(t, user); n != 0 {
-			t.Fatalf("round %d: %d letters survived the purge", round, n)
-		}
-	}
+			_, err := f.store.DeleteUser(ctx, ev, user)
+			return err
+		},
+		Left: func(user uuid.UUID) (int, error) { return f.letters(t, user), nil },
+	}.Run(t)
 }
 
 // BenchmarkCreate is a letter write (encrypt, insert, outbox, commit) as

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone/tombstonetest"
 
 	"github.com/lettertomyself/ltm/apps/notification/internal/notify"
 )
@@ -37,44 +38,32 @@ func TestADeletedUserGetsNoMail(t *testing.T) {
 func TestRequestsRacingThePurgeLeaveNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	for round := 0; round < 60; round++ {
-		user := uuid.NewString()
+	services := map[uuid.UUID]*notify.Service{}
+	var mu sync.Mutex
+	service := func(user uuid.UUID) *notify.Service {
+		mu.Lock()
+		defer mu.Unlock()
+		if svc, ok := services[user]; ok {
+			return svc
+		}
 		c := everyone()
-		c.UserID = user
-		svc := f.service(contacts{contact: c})
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				req, err := notify.NewRequest(fmt.Sprintf("letter_opened:%s", uuid.NewString()), user, notify.LetterOpened, notify.Data{LetterID: letterID, Title: "t"})
-				if err == nil {
-					err = svc.Handle(ctx, req)
-				}
-				if err != nil && !errors.Is(err, tombstone.ErrGone) {
-					errs <- err
-				}
-			}()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if _, err := f.store.DeleteUser(ctx, user); err != nil {
-				errs <- err
-			}
-		}()
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		if recs, err := f.store.List(ctx, user, 100); err != nil || len(recs) != 0 {
-			t.Fatalf("round %d: %d records survived the purge (%v)", round, len(recs), err)
-		}
+		c.UserID = user.String()
+		services[user] = f.service(contacts{contact: c})
+		return services[user]
 	}
+	tombstonetest.Race{
+		Writes: 1,
+		Write: func(user uuid.UUID, _, _ int) error {
+			req, err := notify.NewRequest(fmt.Sprintf("letter_opened:%s", uuid.NewString()), user.String(), notify.LetterOpened, notify.Data{LetterID: letterID, Title: "t"})
+			if err != nil {
+				return err
+			}
+			return service(user).Handle(ctx, req)
+		},
+		Purge: func(_ int, user uuid.UUID) error { _, err := f.store.DeleteUser(ctx, user.String()); return err },
+		Left: func(user uuid.UUID) (int, error) {
+			recs, err := f.store.List(ctx, user.String(), 100)
+			return len(recs), err
+		},
+	}.Run(t)
 }

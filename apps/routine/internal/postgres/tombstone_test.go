@@ -2,13 +2,13 @@ package postgres_test
 
 import (
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone/tombstonetest"
 
 	"github.com/lettertomyself/ltm/apps/routine/internal/routine"
 )
@@ -62,46 +62,16 @@ func TestADeletedUserCannotWriteAgain(t *testing.T) {
 // purge, many times; nothing of the user survives.
 func TestWritesRacingThePurgeLeaveNothing(t *testing.T) {
 	store, pool := newStore(t)
-	for round := 0; round < 60; round++ {
-		user := uuid.New()
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				for i := 0; i < 4; i++ {
-					var err error
-					if (w+i)%2 == 0 {
-						err = store.CreateRoutine(ctx, newWeekly(t, user), "UTC")
-					} else {
-						err = store.CreateSpecialDate(ctx, newDate(t, user), "UTC")
-					}
-					if err != nil && !errors.Is(err, tombstone.ErrGone) {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if err := store.PurgeUser(ctx, "routine-service", uuid.NewString(), user); err != nil {
-				errs <- err
+	tombstonetest.Race{
+		Write: func(user uuid.UUID, w, i int) error {
+			if (w+i)%2 == 0 {
+				return store.CreateRoutine(ctx, newWeekly(t, user), "UTC")
 			}
-		}()
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		if n := owned(t, pool, user); n != 0 {
-			t.Fatalf("round %d: %d items survived the purge", round, n)
-		}
-	}
+			return store.CreateSpecialDate(ctx, newDate(t, user), "UTC")
+		},
+		Purge: func(_ int, user uuid.UUID) error {
+			return store.PurgeUser(ctx, "routine-service", uuid.NewString(), user)
+		},
+		Left: func(user uuid.UUID) (int, error) { return owned(t, pool, user), nil },
+	}.Run(t)
 }

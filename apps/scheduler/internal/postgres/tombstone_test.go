@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone/tombstonetest"
 
 	"github.com/lettertomyself/ltm/apps/scheduler/internal/work"
 )
@@ -54,47 +54,17 @@ func TestADeletedUsersEventsScheduleNothing(t *testing.T) {
 func TestEventsRacingThePurgeLeaveNothing(t *testing.T) {
 	s, pool := newStore(t)
 	sc := weeklyAt(t, time.Monday, "09:00")
-	for round := 0; round < 60; round++ {
-		user := uuid.New()
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				for i := 0; i < 4; i++ {
-					var err error
-					if (w+i)%2 == 0 {
-						it, _ := work.NewLetter(uuid.New(), user, t0.Add(time.Hour), written)
-						_, err = s.ScheduleLetter(ctx, ev(), it)
-					} else {
-						_, err = s.UpsertRecurring(ctx, ev(), work.NewRecurring(work.RoutineReminder, uuid.New(), user, sc, map[string]any{"title": "r"}, t0, t0))
-					}
-					if err != nil && !errors.Is(err, tombstone.ErrGone) {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if _, err := s.PurgeUser(ctx, ev(), user); err != nil {
-				errs <- err
+	tombstonetest.Race{
+		Write: func(user uuid.UUID, w, i int) error {
+			if (w+i)%2 == 0 {
+				it, _ := work.NewLetter(uuid.New(), user, t0.Add(time.Hour), written)
+				_, err := s.ScheduleLetter(ctx, ev(), it)
+				return err
 			}
-		}()
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		if n := rowsOf(t, pool, user); n != 0 {
-			t.Fatalf("round %d: %d rows survived the purge", round, n)
-		}
-	}
+			_, err := s.UpsertRecurring(ctx, ev(), work.NewRecurring(work.RoutineReminder, uuid.New(), user, sc, map[string]any{"title": "r"}, t0, t0))
+			return err
+		},
+		Purge: func(_ int, user uuid.UUID) error { _, err := s.PurgeUser(ctx, ev(), user); return err },
+		Left:  func(user uuid.UUID) (int, error) { return rowsOf(t, pool, user), nil },
+	}.Run(t)
 }
