@@ -88,6 +88,11 @@ func Write(w http.ResponseWriter, p *Problem) {
 	}
 	w.Header().Set("Content-Type", ContentType)
 	w.Header().Set("Cache-Control", "no-store")
+	if p.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
+		// A 401 carries a challenge (RFC 9110 §15.5.2), whoever refused:
+		// the token check sets its own, with the error.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ltm"`)
+	}
 	w.WriteHeader(p.Status)
 	_, _ = w.Write(body)
 }

@@ -72,3 +72,23 @@ func TestTypeOf(t *testing.T) {
 		})
 	}
 }
+
+// Every 401 carries a challenge; one set by the caller is kept.
+func TestUnauthorizedCarriesAChallenge(t *testing.T) {
+	rec := httptest.NewRecorder()
+	Write(rec, New(http.StatusUnauthorized, "This account no longer exists."))
+	if got := rec.Header().Get("WWW-Authenticate"); got != `Bearer realm="ltm"` {
+		t.Errorf("WWW-Authenticate = %q", got)
+	}
+	rec = httptest.NewRecorder()
+	rec.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	Write(rec, New(http.StatusUnauthorized, ""))
+	if got := rec.Header().Get("WWW-Authenticate"); got != `Bearer error="invalid_token"` {
+		t.Errorf("WWW-Authenticate = %q, want the caller's", got)
+	}
+	rec = httptest.NewRecorder()
+	Write(rec, New(http.StatusForbidden, ""))
+	if got := rec.Header().Get("WWW-Authenticate"); got != "" {
+		t.Errorf("403 with WWW-Authenticate %q", got)
+	}
+}
