@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/clock"
+	"github.com/lettertomyself/ltm/apps/platform/retry"
 )
 
 // Store keeps the records. Both methods run fn on the locked record inside
@@ -182,32 +183,42 @@ func (s *Service) releaseAfter(ctx context.Context, log *slog.Logger, id, token 
 	}
 }
 
-// finishTimeout bounds recording an outcome.
-const finishTimeout = 10 * time.Second
-
 // finish records an outcome. It outlives ctx's cancellation (the sidecar
-// may have stopped waiting, but what happened must be written) and tries
-// a few times, since a lost outcome costs a duplicate mail or a lease.
+// may have stopped waiting, but what happened must be written) and keeps
+// trying, backing off, for half the lease: a mail that is out but not
+// recorded is sent again by whoever takes the claim over once the lease
+// ends, so recording it must ride out a database restart, not give up
+// after a second.
 func (s *Service) finish(ctx context.Context, id string, fn func(*Record) error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.recordFor())
 	defer cancel()
-	var err error
-	for attempt := range 3 {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return err
-			case <-time.After(time.Duration(attempt) * 300 * time.Millisecond):
-			}
-		}
-		err = s.store.Update(ctx, id, fn)
-		if errors.Is(err, ErrNotFound) {
+	err := retry.Do(ctx, recordRetry, func(ctx context.Context) error {
+		err := s.store.Update(ctx, id, fn)
+		switch {
+		case errors.Is(err, ErrNotFound):
 			// user.deleted purged the history meanwhile: nothing to keep.
 			return nil
+		case errors.Is(err, ErrClaimLost):
+			return retry.Permanent(err)
 		}
-		if err == nil || errors.Is(err, ErrClaimLost) {
-			return err
+		return err
+	}, func(err error, failures int, wait time.Duration) {
+		if failures == 1 {
+			s.log.WarnContext(ctx, "recording a notification's outcome failed; retrying", "notification_id", id, "err", err)
 		}
-	}
+	})
 	return err
+}
+
+// recordRetry is finish's back-off: quick at first (a dropped connection
+// is usually back at once), then every few seconds.
+var recordRetry = retry.Policy{First: 100 * time.Millisecond, Max: 5 * time.Second, Jitter: 0.2}
+
+// recordFor is how long finish keeps trying: half the lease, so the record
+// lands before another delivery may take the claim over.
+func (s *Service) recordFor() time.Duration {
+	if s.policy.Lease <= 0 {
+		return 10 * time.Second
+	}
+	return s.policy.Lease / 2
 }
