@@ -227,6 +227,24 @@ func (l *mailLog) watch(stop <-chan struct{}) {
 	}
 }
 
+// whereIs says where mails linking letter went, if anywhere: a clue for a
+// mail counted missing.
+func (l *mailLog) whereIs(letter string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var to []string
+	noRcpt := 0
+	for _, m := range l.mails {
+		if m.letter == letter {
+			to = append(to, m.rcpt)
+		}
+		if !strings.Contains(m.rcpt, "@") {
+			noRcpt++
+		}
+	}
+	return fmt.Sprintf(" (mails linking it: %d %v; of %d mails, %d without a recipient)", len(to), to, len(l.mails), noRcpt)
+}
+
 // to lists the mails to address, oldest first.
 func (l *mailLog) to(address string) []mail {
 	want := strings.ToLower("<" + address + ">")
@@ -595,7 +613,7 @@ func TestChaos(t *testing.T) {
 					var missing []string
 					for id := range ids {
 						if !mailed[id] {
-							missing = append(missing, "letter "+id)
+							missing = append(missing, "letter "+id+mails.whereIs(id))
 						}
 					}
 					if reminders < c.owed[j] {
