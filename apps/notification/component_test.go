@@ -82,7 +82,7 @@ type app struct {
 func start(t *testing.T, contacts map[string]string) *app {
 	t.Helper()
 	iss := authntest.NewIssuer(t, clock.System{})
-	cfg := Config{Database: *servicetest.Database(t), Mail: Mail{MailBinding: "mail", PublicBaseURL: "https://letters.example", MaxAttempts: 11,
+	cfg := Config{Database: *servicetest.Database(t), Mail: Mail{MailBindings: []string{"mail"}, PublicBaseURL: "https://letters.example", MaxAttempts: 11,
 		ClaimLease: 2 * time.Minute, SendTimeout: 5 * time.Second}}
 	mail := &sender{}
 	s := spec(cfg, mail)
@@ -265,9 +265,9 @@ func TestSetupRefusesABadConfig(t *testing.T) {
 		name string
 		cfg  Mail
 	}{
-		{"lease shorter than a send", Mail{MailBinding: "mail", PublicBaseURL: "http://x", MaxAttempts: 11, ClaimLease: time.Second, SendTimeout: 40 * time.Second}},
-		{"no attempts", Mail{MailBinding: "mail", PublicBaseURL: "http://x", MaxAttempts: 0, ClaimLease: time.Minute, SendTimeout: time.Second}},
-		{"bad base url", Mail{MailBinding: "mail", PublicBaseURL: "javascript:alert(1)", MaxAttempts: 11, ClaimLease: time.Minute, SendTimeout: time.Second}},
+		{"lease shorter than a send", Mail{MailBindings: []string{"mail"}, PublicBaseURL: "http://x", MaxAttempts: 11, ClaimLease: time.Second, SendTimeout: 40 * time.Second}},
+		{"no attempts", Mail{MailBindings: []string{"mail"}, PublicBaseURL: "http://x", MaxAttempts: 0, ClaimLease: time.Minute, SendTimeout: time.Second}},
+		{"bad base url", Mail{MailBindings: []string{"mail"}, PublicBaseURL: "javascript:alert(1)", MaxAttempts: 11, ClaimLease: time.Minute, SendTimeout: time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

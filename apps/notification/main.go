@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/lettertomyself/ltm/apps/platform/config"
@@ -30,8 +31,10 @@ type Config struct {
 
 // Mail is notification-service's own configuration.
 type Mail struct {
-	// MailBinding is the bindings.smtp component mail goes through.
-	MailBinding string `env:"MAIL_BINDING" envDefault:"mail"`
+	// MailBindings are the identical bindings.smtp components mail goes
+	// through, each carrying one send at a time (mail.Binding says why):
+	// how many there are is how many mails this process sends at once.
+	MailBindings []string `env:"MAIL_BINDINGS" envDefault:"mail,mail-2,mail-3,mail-4"`
 	// PublicBaseURL is where the web client lives; mail links point there.
 	PublicBaseURL string `env:"PUBLIC_BASE_URL" envDefault:"http://127.0.0.1:8080"`
 	// MaxAttempts is the number of SMTP attempts before the history says
@@ -49,8 +52,8 @@ type Mail struct {
 
 func (c Mail) validate() error {
 	var errs []error
-	if c.MailBinding == "" {
-		errs = append(errs, errors.New("MAIL_BINDING must not be empty"))
+	if len(c.MailBindings) == 0 || slices.Contains(c.MailBindings, "") {
+		errs = append(errs, fmt.Errorf("MAIL_BINDINGS must name one or more binding components, got %q", c.MailBindings))
 	}
 	if c.MaxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("MAX_ATTEMPTS must be at least 1, got %d", c.MaxAttempts))
@@ -96,7 +99,7 @@ func spec(cfg Config, sender notify.Sender) service.Spec {
 				return nil, err
 			}
 			if sender == nil {
-				sender = mail.NewBinding(d.Dapr, cfg.MailBinding)
+				sender = mail.NewBinding(d.Dapr, cfg.MailBindings...)
 			}
 			store := postgres.New(d.DB)
 			svc := notify.NewService(store, users.New(contact.New(d.Dapr.Get, d.Log)), renderer, sender, d.Clock, d.Log, notify.Policy{

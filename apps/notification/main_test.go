@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,7 +19,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 21 = components/resiliency.yaml mailEventRetry maxRetries (20) + the first delivery.
-	if cfg.MaxAttempts != 21 || cfg.MailBinding != "mail" || cfg.PublicBaseURL != "http://127.0.0.1:8080" ||
+	if cfg.MaxAttempts != 21 || !slices.Equal(cfg.MailBindings, []string{"mail", "mail-2", "mail-3", "mail-4"}) || cfg.PublicBaseURL != "http://127.0.0.1:8080" ||
 		cfg.ClaimLease != 2*time.Minute || cfg.SendTimeout != 40*time.Second {
 		t.Errorf("defaults = %+v", cfg.Mail)
 	}

@@ -69,10 +69,12 @@ func (w *World) patch(doc map[string]any, p Patches, gcsVariant bool) {
 	if gcsVariant {
 		meta["name"] = "images-gcs"
 	}
-	switch name {
-	case "mail":
+	if spec, _ := doc["spec"].(map[string]any); spec["type"] == "bindings.smtp" {
+		// Every mail component (mail, mail-2, ...) goes to this world's server.
 		setMeta(doc, "host", "127.0.0.1")
 		setMeta(doc, "port", fmt.Sprint(p.SMTPPort))
+	}
+	switch name {
 	case "scheduler-sweep":
 		if p.CronEvery != "" {
 			setMeta(doc, "schedule", p.CronEvery)

@@ -49,3 +49,27 @@ func TestSubscribeGrantReachesTheTopicsComponent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Every mail component (mail, mail-2, ...) sends to the world's SMTP server.
+func TestEveryMailComponentGoesToTheWorldsServer(t *testing.T) {
+	repo, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &World{Repo: repo, Data: t.TempDir(), Comps: t.TempDir()}
+	if err := w.WriteComponents(Patches{SMTPPort: 2525}); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := ReadDocs(filepath.Join(w.Comps, "mail.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) < 2 {
+		t.Fatalf("%d mail components, want a pool", len(docs))
+	}
+	for _, d := range docs {
+		if metaValue(d, "host") != "127.0.0.1" || metaValue(d, "port") != "2525" {
+			t.Errorf("%v: host %q port %q", d["metadata"], metaValue(d, "host"), metaValue(d, "port"))
+		}
+	}
+}

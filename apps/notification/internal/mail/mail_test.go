@@ -3,8 +3,12 @@ package mail_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
 
@@ -220,5 +224,61 @@ func TestBindingSendsHTMLWithRecipientAndSubject(t *testing.T) {
 	}
 	if err := b.Send(context.Background(), notify.Mail{To: "a@x.example;b@x.example"}); err == nil || len(inv.calls) != 2 {
 		t.Errorf("a multi-recipient address reached the binding: %v", err)
+	}
+}
+
+// busyInvoker fails the test if one binding component carries two calls at
+// once, as daprd's smtp binding cannot (it would swap recipients).
+type busyInvoker struct {
+	t     *testing.T
+	mu    sync.Mutex
+	busy  map[string]bool
+	used  map[string]int
+	calls atomic.Int32
+}
+
+func (f *busyInvoker) InvokeBinding(_ context.Context, name, _ string, _ []byte, _ map[string]string) (*dapr.BindingEvent, error) {
+	f.mu.Lock()
+	if f.busy[name] {
+		f.t.Errorf("binding %s called while already sending", name)
+	}
+	f.busy[name] = true
+	f.used[name]++
+	f.mu.Unlock()
+	time.Sleep(2 * time.Millisecond) // the SMTP conversation
+	f.mu.Lock()
+	f.busy[name] = false
+	f.mu.Unlock()
+	f.calls.Add(1)
+	return &dapr.BindingEvent{}, nil
+}
+
+func TestConcurrentSendsNeverShareABindingComponent(t *testing.T) {
+	inv := &busyInvoker{t: t, busy: map[string]bool{}, used: map[string]int{}}
+	b := mail.NewBinding(inv, "mail", "mail-2", "mail-3")
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			for j := range 10 {
+				m := notify.Mail{To: fmt.Sprintf("u%d.%d@example.com", i, j), Message: notify.Message{Subject: "s", HTML: "<p>hi</p>"}}
+				if err := b.Send(context.Background(), m); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := inv.calls.Load(); n != 200 {
+		t.Errorf("%d sends, want 200", n)
+	}
+	if len(inv.used) != 3 {
+		t.Errorf("components used %v, want all three", inv.used)
+	}
+	// A send waiting for a free component gives up with its context.
+	slow := mail.NewBinding(inv) // no component at all: every send waits
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := slow.Send(ctx, notify.Mail{To: "a@example.com", Message: notify.Message{Subject: "s", HTML: "x"}}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("send without a free component: %v", err)
 	}
 }
