@@ -572,6 +572,8 @@ func TestChaos(t *testing.T) {
 			c.writers[j].token = mustLogin(t, w.Username, w.Password).AccessToken
 		}
 	}
+	// owner is each stored letter's writer (as an RCPT TO address).
+	owner := map[string]string{}
 	count := func() {
 		mails.poll()
 		for i := range results {
@@ -595,6 +597,9 @@ func TestChaos(t *testing.T) {
 					}
 				}
 				ids := stored
+				for id := range ids {
+					owner[id] = strings.ToLower("<" + w.Email + ">")
+				}
 				owed := len(ids) + c.owed[j]
 				got := mails.to(w.Email)
 				if len(got) < owed {
@@ -663,6 +668,20 @@ func TestChaos(t *testing.T) {
 	time.Sleep(10 * time.Second)
 	count()
 
+	// A letter's mail reaches its writer and nobody else (a mail at another
+	// writer is a privacy failure, whichever fault was on).
+	var misdelivered []string
+	mails.mu.Lock()
+	for _, m := range mails.mails {
+		if want, ok := owner[m.letter]; ok && !strings.Contains(m.rcpt, want) {
+			misdelivered = append(misdelivered, fmt.Sprintf("letter %s of %s went to %s", m.letter, want, m.rcpt))
+		}
+	}
+	mails.mu.Unlock()
+	if len(misdelivered) > 0 {
+		t.Errorf("%d mails delivered to the wrong person: %v", len(misdelivered), misdelivered)
+	}
+
 	// The missing-mail listing relies on opening mails linking their letter.
 	linked := 0
 	mails.mu.Lock()
@@ -689,6 +708,7 @@ func TestChaos(t *testing.T) {
 	default:
 		table += "\nDead-lettered events: none.\n"
 	}
+	table += fmt.Sprintf("Mails delivered to someone other than the letter's writer: %d.\n", len(misdelivered))
 	fmt.Print(table)
 	dir := filepath.Join(repoOrDot(), ".data", "chaos")
 	if err := os.MkdirAll(dir, 0o755); err == nil {
