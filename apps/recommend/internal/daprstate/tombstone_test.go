@@ -3,12 +3,12 @@ package daprstate_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/lettertomyself/ltm/apps/platform/tombstone"
+	"github.com/lettertomyself/ltm/apps/platform/tombstone/tombstonetest"
 
 	"github.com/lettertomyself/ltm/apps/recommend/internal/app"
 	"github.com/lettertomyself/ltm/apps/recommend/internal/catalog"
@@ -57,47 +57,35 @@ func TestADeletedUserCannotWriteAgain(t *testing.T) {
 func TestWritesRacingThePurgeLeaveNothing(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	for round := 0; round < 6; round++ {
-		user := uuid.NewString()
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		errs := make(chan error, 16)
-		for w := 0; w < 3; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				for i := 0; i < 6; i++ {
-					var err error
-					switch (w + i) % 3 {
-					case 0:
-						err = s.SetFeedback(ctx, user, app.FeedbackEntry{ItemID: "mv-a-2001", Feedback: app.Like, At: at})
-					case 1:
-						err = s.UpdateHistory(ctx, user, nil, func(h []string) []string { return append(h, "mv-a-2001") })
-					default:
-						err = s.SaveSuggestions(ctx, user, "2026-11-30", catalog.Joy, nil)
-					}
-					if err != nil && !errors.Is(err, tombstone.ErrGone) && !errors.Is(err, app.ErrContended) {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if err := s.Purge(ctx, user); err != nil {
-				errs <- err
+	tombstonetest.Race{
+		Rounds: 6, Writers: 3, Writes: 6,
+		Write: func(id uuid.UUID, w, i int) error {
+			user := id.String()
+			var err error
+			switch (w + i) % 3 {
+			case 0:
+				err = s.SetFeedback(ctx, user, app.FeedbackEntry{ItemID: "mv-a-2001", Feedback: app.Like, At: at})
+			case 1:
+				err = s.UpdateHistory(ctx, user, nil, func(h []string) []string { return append(h, "mv-a-2001") })
+			default:
+				err = s.SaveSuggestions(ctx, user, "2026-11-30", catalog.Joy, nil)
 			}
-		}()
-		close(start)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		nothingOf(t, s, user)
-	}
+			if errors.Is(err, app.ErrContended) {
+				return nil // lost a race with another writer, not with the purge
+			}
+			return err
+		},
+		Purge: func(_ int, id uuid.UUID) error { return s.Purge(ctx, id.String()) },
+		Left: func(id uuid.UUID) (int, error) {
+			user := id.String()
+			f, err1 := s.Feedback(ctx, user)
+			h, err2 := s.History(ctx, user)
+			sg, err3 := s.Suggestions(ctx, user, "2026-11-30")
+			n := len(f) + len(h)
+			if sg != nil {
+				n++
+			}
+			return n, errors.Join(err1, err2, err3)
+		},
+	}.Run(t)
 }
