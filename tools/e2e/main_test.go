@@ -112,7 +112,7 @@ func boot(ctx context.Context, repo, daprd string, infra world.Infra) (*system, 
 			Publish: map[string][]string{
 				probeID:          {probeTopic},
 				"auth-service":   {probeTopic},
-				schedulerReplica: {"notification.requested"},
+				schedulerReplica: {"notification.requested", "outbox.probe"},
 			},
 			Subscribe: map[string][]string{
 				probeID:          append([]string{probeTopic}, overheardTopics...),

@@ -20,12 +20,25 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// recorder is the broker as the relay sees it; failing makes it refuse.
+// recorder is the broker as the relay sees it through daprd's rabbitmq
+// component; failing makes it refuse.
 type recorder struct {
 	mu      sync.Mutex
 	failing bool
 	failAt  int // with failing false: refuse the event whose N is failAt (0: none)
 	events  []published
+	probes  int
+
+	// The component's wrong "published" (docs/dapr-findings.md): the
+	// publish of event loseAt answers nil but the broker never got it (its
+	// channel closed before the confirmation); the publish after it finds
+	// the channel closed and takes reconnect to answer (nil, delivered).
+	loseAt    int
+	reconnect time.Duration
+	closed    bool
+	// Every publish takes delay; one answered with nil after its
+	// context ended was never sent (the component's ctx.Done path).
+	delay time.Duration
 }
 
 type published struct {
@@ -33,11 +46,25 @@ type published struct {
 	N         int
 }
 
-func (r *recorder) PublishEvent(_ context.Context, topic, id string, data []byte) error {
+func (r *recorder) PublishEvent(ctx context.Context, topic, id string, data []byte) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.failing {
 		return errors.New("broker unavailable")
+	}
+	if r.closed {
+		time.Sleep(r.reconnect)
+		r.closed = false
+	}
+	if r.delay > 0 {
+		time.Sleep(r.delay)
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	if topic == outbox.ProbeTopic {
+		r.probes++
+		return nil
 	}
 	var p struct{ N int }
 	if err := json.Unmarshal(data, &p); err != nil {
@@ -46,8 +73,21 @@ func (r *recorder) PublishEvent(_ context.Context, topic, id string, data []byte
 	if r.failAt != 0 && p.N == r.failAt {
 		return errors.New("broker refused this one")
 	}
+	if r.loseAt != 0 && p.N == r.loseAt {
+		r.loseAt = 0
+		r.closed = true
+		return nil
+	}
 	r.events = append(r.events, published{topic, id, p.N})
 	return nil
+}
+
+func (r *recorder) ns() []int {
+	var ns []int
+	for _, e := range r.got() {
+		ns = append(ns, e.N)
+	}
+	return ns
 }
 
 func (r *recorder) setFailing(v bool) { r.mu.Lock(); r.failing = v; r.mu.Unlock() }
@@ -155,9 +195,10 @@ func TestFailedPublishKeepsTheEventsAndTheirOrder(t *testing.T) {
 	}
 }
 
-// A publish failing midway through a batch: the events the broker
-// confirmed before it are deleted (not published again), the refused one
-// and those after it are kept, in order.
+// A publish failing midway through a batch: the events confirmed before
+// it are deleted (not published again) except the last, which a failure
+// right after it puts in doubt; it, the refused one and those after it are
+// kept and published again in order.
 func TestPublishFailingMidwayDeletesOnlyTheConfirmed(t *testing.T) {
 	pool := newDB(t)
 	enqueue(t, pool, true, 1, 2, 3, 4)
@@ -166,8 +207,8 @@ func TestPublishFailingMidwayDeletesOnlyTheConfirmed(t *testing.T) {
 	if err := relay.Drain(context.Background()); err == nil {
 		t.Fatal("Drain succeeded while the broker refused event 3")
 	}
-	if n := pending(t, pool); n != 2 {
-		t.Fatalf("%d rows pending, want 2 (events 3 and 4)", n)
+	if n := pending(t, pool); n != 3 {
+		t.Fatalf("%d rows pending, want 3 (events 2, 3 and 4)", n)
 	}
 	rec.mu.Lock()
 	rec.failAt = 0
@@ -175,12 +216,8 @@ func TestPublishFailingMidwayDeletesOnlyTheConfirmed(t *testing.T) {
 	if err := relay.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	var ns []int
-	for _, e := range rec.got() {
-		ns = append(ns, e.N)
-	}
-	if !slices.Equal(ns, []int{1, 2, 3, 4}) {
-		t.Errorf("published %v, want [1 2 3 4]: each once, in order", ns)
+	if ns := rec.ns(); !slices.Equal(ns, []int{1, 2, 2, 3, 4}) {
+		t.Errorf("published %v, want [1 2 2 3 4]: in order, only event 2 (doubted) twice", ns)
 	}
 	if n := pending(t, pool); n != 0 {
 		t.Errorf("%d rows pending after a clean drain", n)
@@ -268,5 +305,156 @@ func TestFollowerKeepsOneConnection(t *testing.T) {
 	}
 	if len(pids) != 2 {
 		t.Errorf("%d relay connections over 50 intervals, want 2 (one each, kept)", len(pids))
+	}
+}
+
+// relayForDoubts is a relay whose "slow" is 50 ms, so a test can play a
+// sidecar reconnecting to the broker in 100 ms.
+func relayForDoubts(pool *pgxpool.Pool, rec *recorder) *outbox.Relay {
+	relay := outbox.NewRelay(pool, rec, quiet)
+	relay.SuspectAfter = 50 * time.Millisecond
+	rec.reconnect = 100 * time.Millisecond
+	return relay
+}
+
+func publishedAll(t *testing.T, ns []int, want int) {
+	t.Helper()
+	seen := map[int]bool{}
+	for _, n := range ns {
+		seen[n] = true
+	}
+	for n := 1; n <= want; n++ {
+		if !seen[n] {
+			t.Errorf("event %d never reached the broker (published %v)", n, ns)
+		}
+	}
+}
+
+// The sidecar answers "published" for event 2 although its channel
+// closed before the broker confirmed it (daprd 1.18.1, a broker stopping);
+// the next publish reconnects, slowly. The relay must publish event 2
+// again instead of deleting it.
+func TestAnEventTheSidecarWronglyConfirmedMidPassIsPublishedAgain(t *testing.T) {
+	pool := newDB(t)
+	enqueue(t, pool, true, 1, 2, 3, 4)
+	rec := &recorder{loseAt: 2}
+	relay := relayForDoubts(pool, rec)
+	if err := relay.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	publishedAll(t, rec.ns(), 4)
+	// 3 went out on the reconnected channel and is trusted; only the
+	// doubted event comes again, after it.
+	if ns := rec.ns(); !slices.Equal(ns, []int{1, 3, 2, 4}) {
+		t.Errorf("published %v, want [1 3 2 4]: event 2 again after the slow publish of 3, then the rest in order", ns)
+	}
+	if n := pending(t, pool); n != 0 {
+		t.Errorf("%d rows pending after the drain", n)
+	}
+}
+
+// The wrongly confirmed event is the last of a pass: nothing publishes
+// after it but the relay's probe, which finds the channel closed.
+func TestAWronglyConfirmedLastEventIsFoundByTheProbe(t *testing.T) {
+	pool := newDB(t)
+	enqueue(t, pool, true, 1, 2)
+	rec := &recorder{loseAt: 2}
+	relay := relayForDoubts(pool, rec)
+	if err := relay.Drain(context.Background()); err == nil {
+		t.Fatal("Drain succeeded although its probe answered slowly")
+	}
+	if n := pending(t, pool); n != 1 {
+		t.Fatalf("%d rows pending after the slow probe, want event 2 kept", n)
+	}
+	if err := relay.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if ns := rec.ns(); !slices.Equal(ns, []int{1, 2}) {
+		t.Errorf("published %v, want [1 2]", ns)
+	}
+	if n := pending(t, pool); n != 0 {
+		t.Errorf("%d rows pending after the drain", n)
+	}
+	if rec.probes != 2 {
+		t.Errorf("%d probes, want 2 (one slow, one quick)", rec.probes)
+	}
+}
+
+// A "published" that comes back only as the publish's deadline ends is
+// not trusted: the component answers nil when its context ends while it
+// waits to reconnect, without having published.
+func TestAnAnswerAtTheDeadlineCountsAsAFailure(t *testing.T) {
+	pool := newDB(t)
+	enqueue(t, pool, true, 1)
+	rec := &recorder{delay: 300 * time.Millisecond}
+	relay := relayForDoubts(pool, rec)
+	relay.Timeout = 200 * time.Millisecond
+	if err := relay.Drain(context.Background()); err == nil {
+		t.Fatal("Drain trusted a publish answered at its deadline")
+	}
+	if n := pending(t, pool); n != 1 {
+		t.Fatalf("%d rows pending, want the event kept", n)
+	}
+	rec.mu.Lock()
+	rec.delay = 0
+	rec.mu.Unlock()
+	if err := relay.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if ns := rec.ns(); !slices.Equal(ns, []int{1}) {
+		t.Errorf("published %v, want [1]", ns)
+	}
+}
+
+// A broker that is slow on every publish makes every answer "slow": the
+// relay trusts each (it went through an open channel) and goes on, each
+// event once, instead of publishing the same events again forever.
+func TestASlowBrokerStillGetsEachEventOnce(t *testing.T) {
+	pool := newDB(t)
+	enqueue(t, pool, true, 1, 2, 3)
+	rec := &recorder{delay: 60 * time.Millisecond}
+	relay := relayForDoubts(pool, rec)
+	if err := relay.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if ns := rec.ns(); !slices.Equal(ns, []int{1, 2, 3}) {
+		t.Errorf("published %v, want [1 2 3]", ns)
+	}
+	if n := pending(t, pool); n != 0 {
+		t.Errorf("%d rows pending", n)
+	}
+}
+
+// Outbox ids come from a sequence, so a transaction that took its id
+// first can commit after a later one was relayed: its event must still
+// go out.
+func TestAnEventCommittedAfterALaterOneIsStillPublished(t *testing.T) {
+	pool := newDB(t)
+	ctx := context.Background()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := outbox.Enqueue(ctx, tx, "thing.happened", map[string]int{"n": 1}); err != nil {
+		t.Fatal(err)
+	}
+	enqueue(t, pool, true, 2)
+	rec := &recorder{}
+	relay := outbox.NewRelay(pool, rec, quiet)
+	if err := relay.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := relay.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ns := rec.ns(); !slices.Equal(ns, []int{2, 1}) {
+		t.Errorf("published %v, want [2 1]", ns)
+	}
+	if n := pending(t, pool); n != 0 {
+		t.Errorf("%d rows pending", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -24,7 +25,11 @@ type Publisher interface {
 // per service leads at a time (a session advisory lock held on a
 // connection of its own, released by Postgres if the process dies), which
 // keeps the order across replicas. A failed publish stops the pass, so a
-// later event never overtakes an earlier one.
+// later event never overtakes an earlier one — except an event the sidecar
+// wrongly reported as published, which the relay publishes again later
+// (see Drain).
+//
+// A Relay is driven by one goroutine (Run, or Drain in tests).
 type Relay struct {
 	pool *pgxpool.Pool
 	pub  Publisher
@@ -37,11 +42,31 @@ type Relay struct {
 	MaxBackoff time.Duration
 	// Batch is how many rows one query reads.
 	Batch int
+	// Timeout bounds one publish. A publish answered successfully later
+	// than Timeout-SuspectAfter counts as failed: daprd's rabbitmq
+	// component answers success when its context ends while it waits to
+	// reconnect (docs/dapr-findings.md).
+	Timeout time.Duration
+	// SuspectAfter is how long a publish may take before the relay
+	// assumes the sidecar reconnected to the broker during it. It must be
+	// below the component's shortest retry wait (2 s; reconnectWaitSeconds
+	// is 5 s in components/pubsub.yaml).
+	SuspectAfter time.Duration
+
+	// unverified holds the id of the last event published, still in the
+	// table and skipped by reads: the sidecar's "published" for it is
+	// only believed once a later publish (or a probe) comes back quickly.
+	// One at most: each quick publish settles the one before it.
+	unverified []int64
 }
 
 // NewRelay returns a relay with sensible defaults.
 func NewRelay(pool *pgxpool.Pool, pub Publisher, log *slog.Logger) *Relay {
-	return &Relay{pool: pool, pub: pub, log: log, Interval: time.Second, MaxBackoff: 30 * time.Second, Batch: 100}
+	return &Relay{
+		pool: pool, pub: pub, log: log,
+		Interval: time.Second, MaxBackoff: 30 * time.Second, Batch: 100,
+		Timeout: 15 * time.Second, SuspectAfter: time.Second,
+	}
 }
 
 // lockKey names the leader lock; one database belongs to one service.
@@ -120,6 +145,9 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) error {
 	if !leader {
 		return nil
 	}
+	// A new term trusts nothing from an earlier one: what that one had
+	// not verified is still in the table and goes out again.
+	r.rewind()
 	// Leading ends only with an error or ctx; either way the caller closes
 	// conn, which releases the lock and the LISTEN.
 	if _, err := conn.Exec(ctx, `LISTEN `+notifyChannel); err != nil {
@@ -165,11 +193,30 @@ type row struct {
 	payload []byte
 }
 
-// Drain publishes every pending row in order and deletes the rows the
-// broker has confirmed, a batch at a time. It stops at the first failure.
+// ProbeTopic is where the relay publishes a probe to learn whether the
+// sidecar's channel to the broker stayed open after its last events. No
+// queue is bound to it: the broker confirms the probe and drops it.
+const ProbeTopic = "outbox.probe"
+
+// errSuspect ends a pass whose earlier acceptances are in doubt.
+var errSuspect = errors.New("a publish took long enough for the sidecar to have reconnected to the broker")
+
+// Drain publishes every pending row in order and deletes the rows whose
+// publication it trusts, a batch at a time. It stops at the first failure.
+//
+// daprd 1.18.1's rabbitmq component answers "published" for an event the
+// broker never confirmed when the channel closes while it waits for the
+// confirmation (a broker stopping: it logs "did not receive confirmation
+// of publishing" and returns nil; docs/dapr-findings.md). The component
+// only reconnects when the next publish finds the channel closed, and that
+// publish then takes at least its retry wait (2 s) or fails. So the relay
+// believes a quick "published" only once a later publish through the same
+// sidecar comes back quickly too; at the end of a pass a probe on
+// ProbeTopic plays that later publish. A failed or slow publish sends the
+// doubted events again, with their ids (consumers dedupe, package inbox).
 func (r *Relay) Drain(ctx context.Context) error {
 	for {
-		rows, err := r.pool.Query(ctx, `SELECT id, event_id::text, topic, payload::text FROM outbox ORDER BY id LIMIT $1`, r.Batch)
+		rows, err := r.pool.Query(ctx, `SELECT id, event_id::text, topic, payload::text FROM outbox WHERE id <> ALL(coalesce($1::bigint[], '{}')) ORDER BY id LIMIT $2`, r.unverified, r.Batch)
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
@@ -183,42 +230,110 @@ func (r *Relay) Drain(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
-		// The rows the broker confirmed go in one statement per batch (one
+		if len(batch) == 0 {
+			return r.verify(ctx)
+		}
+		// The rows trusted as published go in one statement per batch (one
 		// commit, not one per event), also when a publish fails midway.
 		// A crash before it republishes them with the same ids; consumers
 		// dedupe on those (package inbox).
 		var done []int64
+		rewound := false
 		for _, x := range batch {
-			if err = r.publish(ctx, x); err != nil {
+			var slow bool
+			if slow, err = r.publish(ctx, x); err != nil {
+				r.rewind()
 				break
 			}
-			done = append(done, x.id)
-		}
-		if len(done) > 0 {
-			if _, derr := r.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, done); derr != nil {
-				return errors.Join(err, fmt.Errorf("delete %d relayed events: %w", len(done), derr))
+			if !slow {
+				done = append(done, r.unverified...)
+				r.unverified = append(r.unverified[:0], x.id)
+				continue
 			}
+			// x went out on a channel the sidecar opened during its publish:
+			// trusted. The quick ones before it are doubted.
+			done = append(done, x.id)
+			if len(r.unverified) > 0 {
+				r.log.Warn("outbox publish was slow; publishing the events before it again",
+					"event", x.eventID, "topic", x.topic, "again", len(r.unverified))
+				r.rewind()
+				rewound = true
+				break
+			}
+		}
+		if err := r.delete(ctx, done); err != nil {
+			return err
 		}
 		if err != nil {
 			return err
 		}
-		if len(batch) < r.Batch {
-			return nil
+		if !rewound && len(batch) < r.Batch {
+			return r.verify(ctx)
 		}
 	}
 }
 
-func (r *Relay) publish(ctx context.Context, x row) error {
-	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	err := r.pub.PublishEvent(pctx, x.topic, x.eventID, x.payload)
-	cancel()
+// verify settles the events published quickly at the end of a pass with a
+// probe: a quick answer means the channel they went through was still open
+// after their confirmations, so those were real.
+func (r *Relay) verify(ctx context.Context) error {
+	if len(r.unverified) == 0 {
+		return nil
+	}
+	slow, err := r.send(ctx, ProbeTopic, uuid.NewString(), []byte(`{}`))
+	if err != nil || slow {
+		r.rewind()
+		if err == nil {
+			err = errSuspect
+		}
+		return fmt.Errorf("probe after %d events: %w", len(r.unverified), err)
+	}
+	done := r.unverified
+	r.unverified = nil
+	return r.delete(ctx, done)
+}
+
+// rewind stops skipping the event not yet trusted, so the next read
+// publishes it again, in order with the rows after it.
+func (r *Relay) rewind() {
+	r.unverified = r.unverified[:0]
+}
+
+func (r *Relay) delete(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := r.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, ids); err != nil {
+		// Still in the table: published again by the next term.
+		r.rewind()
+		return fmt.Errorf("delete %d relayed events: %w", len(ids), err)
+	}
+	return nil
+}
+
+// publish sends one row; slow reports that the sidecar took long enough
+// to have reconnected to the broker meanwhile.
+func (r *Relay) publish(ctx context.Context, x row) (slow bool, err error) {
+	slow, err = r.send(ctx, x.topic, x.eventID, x.payload)
 	if err != nil {
 		if _, uerr := r.pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, x.id, err.Error()); uerr != nil {
 			err = errors.Join(err, uerr)
 		}
-		return fmt.Errorf("publish %s %s: %w", x.topic, x.eventID, err)
+		return false, fmt.Errorf("publish %s %s: %w", x.topic, x.eventID, err)
 	}
-	return nil
+	return slow, nil
+}
+
+func (r *Relay) send(ctx context.Context, topic, id string, data []byte) (slow bool, err error) {
+	pctx, cancel := context.WithTimeout(ctx, r.Timeout)
+	defer cancel()
+	start := time.Now()
+	err = r.pub.PublishEvent(pctx, topic, id, data)
+	took := time.Since(start)
+	if err == nil && took >= r.Timeout-r.SuspectAfter {
+		err = fmt.Errorf("answered after %s, too close to the %s deadline to trust", took.Round(time.Millisecond), r.Timeout)
+	}
+	return took >= r.SuspectAfter, err
 }
 
 // Stats describe the backlog, for status endpoints and alerts.
