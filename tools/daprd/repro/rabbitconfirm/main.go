@@ -13,7 +13,12 @@
 // was delivered. For each accepted-but-lost message it prints how the next
 // publish went: the evidence a publisher can see.
 //
-//	cd tools/daprd && GOWORK=off go run ./repro/rabbitconfirm
+//	cd tools/daprd && GOWORK=off go run ./repro/rabbitconfirm -rounds 8
+//
+// Observed 2026-11-30 (docs/dapr-findings.md): 112,836 publishes answered
+// nil, 8 "did not receive confirmation" logged, one message (answered nil
+// after 6 ms) in none of the three queues; the publish after it took 10 s
+// and failed. Every publish slower than a second followed a quick one.
 package main
 
 import (
