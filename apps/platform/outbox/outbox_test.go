@@ -458,3 +458,21 @@ func TestAnEventCommittedAfterALaterOneIsStillPublished(t *testing.T) {
 		t.Errorf("%d rows pending", n)
 	}
 }
+
+// Run settles the last event of a burst with a probe once no other
+// event follows it: a wrongly confirmed last event goes out again, and a
+// settled one leaves the table.
+func TestRunSettlesTheLastEventOfABurst(t *testing.T) {
+	pool := newDB(t)
+	enqueue(t, pool, true, 1, 2)
+	rec := &recorder{loseAt: 2}
+	relay := relayForDoubts(pool, rec)
+	relay.Interval = 50 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = relay.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitUntil(t, func() bool { return slices.Equal(rec.ns(), []int{1, 2}) && pending(t, pool) == 0 })
+	enqueue(t, pool, true, 3)
+	waitUntil(t, func() bool { return slices.Equal(rec.ns(), []int{1, 2, 3}) && pending(t, pool) == 0 })
+}

@@ -52,6 +52,9 @@ type Relay struct {
 	// below the component's shortest retry wait (2 s; reconnectWaitSeconds
 	// is 5 s in components/pubsub.yaml).
 	SuspectAfter time.Duration
+	// Settle is how long the relay waits for another event after its last
+	// one before it spends a probe on settling that one (see Drain).
+	Settle time.Duration
 
 	// unverified holds the id of the last event published, still in the
 	// table and skipped by reads: the sidecar's "published" for it is
@@ -65,7 +68,7 @@ func NewRelay(pool *pgxpool.Pool, pub Publisher, log *slog.Logger) *Relay {
 	return &Relay{
 		pool: pool, pub: pub, log: log,
 		Interval: time.Second, MaxBackoff: 30 * time.Second, Batch: 100,
-		Timeout: 15 * time.Second, SuspectAfter: time.Second,
+		Timeout: 15 * time.Second, SuspectAfter: time.Second, Settle: 200 * time.Millisecond,
 	}
 }
 
@@ -156,8 +159,22 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) error {
 	failures := 0
 	backoff := r.backoff()
 	for {
+		err := r.drain(ctx, false)
+		if err == nil && len(r.unverified) > 0 {
+			// The last event published waits to be settled. Under load
+			// the next event's publish does it within moments; only if
+			// none comes does the relay spend a probe on it.
+			woke, werr := r.await(ctx, conn, r.Settle)
+			if werr != nil || ctx.Err() != nil {
+				return werr
+			}
+			if woke {
+				continue
+			}
+			err = r.verify(ctx)
+		}
 		wait := r.Interval
-		if err := r.Drain(ctx); err != nil {
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -168,16 +185,27 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) error {
 			failures = 0
 			backoff.Reset()
 		}
-		wctx, cancel := context.WithTimeout(ctx, wait)
-		_, err := conn.WaitForNotification(wctx)
-		cancel()
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("wait for notification: %w", err)
+		if _, err := r.await(ctx, conn, wait); err != nil || ctx.Err() != nil {
+			return err
 		}
 	}
+}
+
+// await waits up to d for a NOTIFY from an enqueuing commit; woke is
+// false when d passed without one.
+func (r *Relay) await(ctx context.Context, conn *pgx.Conn, d time.Duration) (woke bool, err error) {
+	wctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	_, err = conn.WaitForNotification(wctx)
+	switch {
+	case ctx.Err() != nil:
+		return false, nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("wait for notification: %w", err)
+	}
+	return true, nil
 }
 
 // backoff is the wait after each failure in a row: Interval doubling up
@@ -212,9 +240,16 @@ var errSuspect = errors.New("a publish took long enough for the sidecar to have 
 // publish then takes at least its retry wait (2 s) or fails. So the relay
 // believes a quick "published" only once a later publish through the same
 // sidecar comes back quickly too; at the end of a pass a probe on
-// ProbeTopic plays that later publish. A failed or slow publish sends the
-// doubted events again, with their ids (consumers dedupe, package inbox).
-func (r *Relay) Drain(ctx context.Context) error {
+// ProbeTopic plays that later publish (Run first waits Settle for another
+// event to do it, so a steady stream costs no probes). A failed or slow
+// publish sends the doubted event again, with its id (consumers dedupe,
+// package inbox).
+func (r *Relay) Drain(ctx context.Context) error { return r.drain(ctx, true) }
+
+// drain is Drain; with settle false it leaves the last quick publish
+// unverified (and its row in the table, skipped) for the next pass or the
+// caller's probe.
+func (r *Relay) drain(ctx context.Context, settle bool) error {
 	for {
 		rows, err := r.pool.Query(ctx, `SELECT id, event_id::text, topic, payload::text FROM outbox WHERE id <> ALL(coalesce($1::bigint[], '{}')) ORDER BY id LIMIT $2`, r.unverified, r.Batch)
 		if err != nil {
@@ -231,7 +266,7 @@ func (r *Relay) Drain(ctx context.Context) error {
 			return fmt.Errorf("read outbox: %w", err)
 		}
 		if len(batch) == 0 {
-			return r.verify(ctx)
+			return r.settle(ctx, settle)
 		}
 		// The rows trusted as published go in one statement per batch (one
 		// commit, not one per event), also when a publish fails midway.
@@ -268,9 +303,16 @@ func (r *Relay) Drain(ctx context.Context) error {
 			return err
 		}
 		if !rewound && len(batch) < r.Batch {
-			return r.verify(ctx)
+			return r.settle(ctx, settle)
 		}
 	}
+}
+
+func (r *Relay) settle(ctx context.Context, now bool) error {
+	if !now {
+		return nil
+	}
+	return r.verify(ctx)
 }
 
 // verify settles the events published quickly at the end of a pass with a
