@@ -328,7 +328,7 @@ func (r *Relay) verify(ctx context.Context) error {
 		if err == nil {
 			err = errSuspect
 		}
-		return fmt.Errorf("probe after %d events: %w", len(r.unverified), err)
+		return fmt.Errorf("probe after the last event (published again next): %w", err)
 	}
 	done := r.unverified
 	r.unverified = nil
