@@ -216,12 +216,7 @@ func TestPublishFailingMidwayDeletesOnlyTheConfirmed(t *testing.T) {
 	if err := relay.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if ns := rec.ns(); !slices.Equal(ns, []int{1, 2, 2, 3, 4}) {
-		t.Errorf("published %v, want [1 2 2 3 4]: in order, only event 2 (doubted) twice", ns)
-	}
-	if n := pending(t, pool); n != 0 {
-		t.Errorf("%d rows pending after a clean drain", n)
-	}
+	wantPublished(t, rec, pool, 1, 2, 2, 3, 4)
 }
 
 // Events written while no relay runs (the service crashed after commit)
@@ -345,12 +340,7 @@ func TestAnEventTheSidecarWronglyConfirmedMidPassIsPublishedAgain(t *testing.T) 
 	publishedAll(t, rec.ns(), 4)
 	// 3 went out on the reconnected channel and is trusted; only the
 	// doubted event comes again, after it.
-	if ns := rec.ns(); !slices.Equal(ns, []int{1, 3, 2, 4}) {
-		t.Errorf("published %v, want [1 3 2 4]: event 2 again after the slow publish of 3, then the rest in order", ns)
-	}
-	if n := pending(t, pool); n != 0 {
-		t.Errorf("%d rows pending after the drain", n)
-	}
+	wantPublished(t, rec, pool, 1, 3, 2, 4)
 }
 
 // The wrongly confirmed event is the last of a pass: nothing publishes
@@ -369,12 +359,7 @@ func TestAWronglyConfirmedLastEventIsFoundByTheProbe(t *testing.T) {
 	if err := relay.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if ns := rec.ns(); !slices.Equal(ns, []int{1, 2}) {
-		t.Errorf("published %v, want [1 2]", ns)
-	}
-	if n := pending(t, pool); n != 0 {
-		t.Errorf("%d rows pending after the drain", n)
-	}
+	wantPublished(t, rec, pool, 1, 2)
 	if rec.probes != 2 {
 		t.Errorf("%d probes, want 2 (one slow, one quick)", rec.probes)
 	}
@@ -417,12 +402,7 @@ func TestASlowBrokerStillGetsEachEventOnce(t *testing.T) {
 	if err := relay.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if ns := rec.ns(); !slices.Equal(ns, []int{1, 2, 3}) {
-		t.Errorf("published %v, want [1 2 3]", ns)
-	}
-	if n := pending(t, pool); n != 0 {
-		t.Errorf("%d rows pending", n)
-	}
+	wantPublished(t, rec, pool, 1, 2, 3)
 }
 
 // Outbox ids come from a sequence, so a transaction that took its id
@@ -451,12 +431,7 @@ func TestAnEventCommittedAfterALaterOneIsStillPublished(t *testing.T) {
 	if err := relay.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if ns := rec.ns(); !slices.Equal(ns, []int{2, 1}) {
-		t.Errorf("published %v, want [2 1]", ns)
-	}
-	if n := pending(t, pool); n != 0 {
-		t.Errorf("%d rows pending", n)
-	}
+	wantPublished(t, rec, pool, 2, 1)
 }
 
 // Run settles the last event of a burst with a probe once no other
@@ -475,4 +450,16 @@ func TestRunSettlesTheLastEventOfABurst(t *testing.T) {
 	waitUntil(t, func() bool { return slices.Equal(rec.ns(), []int{1, 2}) && pending(t, pool) == 0 })
 	enqueue(t, pool, true, 3)
 	waitUntil(t, func() bool { return slices.Equal(rec.ns(), []int{1, 2, 3}) && pending(t, pool) == 0 })
+}
+
+// wantPublished checks that the broker got exactly want, in that order,
+// and that no row is left in the outbox.
+func wantPublished(t *testing.T, rec *recorder, pool *pgxpool.Pool, want ...int) {
+	t.Helper()
+	if ns := rec.ns(); !slices.Equal(ns, want) {
+		t.Errorf("published %v, want %v", ns, want)
+	}
+	if n := pending(t, pool); n != 0 {
+		t.Errorf("%d rows left in the outbox", n)
+	}
 }

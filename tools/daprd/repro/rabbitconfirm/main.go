@@ -19,70 +19,22 @@
 // nil, 8 "did not receive confirmation" logged, one message (answered nil
 // after 6 ms) in none of the three queues; the publish after it took 10 s
 // and failed. Every publish slower than a second followed a quick one.
+// With -timeout 8s -rounds 3: two messages answered nil after exactly 8 s
+// (the component's ctx.Done path) and in no queue.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
 
-	"github.com/dapr/components-contrib/metadata"
 	"github.com/dapr/components-contrib/pubsub"
-	"github.com/dapr/components-contrib/pubsub/rabbitmq"
-	"github.com/dapr/kit/logger"
+
+	"github.com/lettertomyself/ltm/tools/daprd/repro/internal/rabbitnode"
 )
-
-const rabbitBin = "/usr/lib/rabbitmq/bin"
-
-type node struct {
-	dir, name  string
-	port, dist int
-	done       chan struct{}
-}
-
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func (n *node) start() {
-	cmd := exec.Command(filepath.Join(rabbitBin, "rabbitmq-server"))
-	cmd.Env = append(os.Environ(),
-		"RABBITMQ_NODENAME="+n.name, "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1",
-		"RABBITMQ_NODE_PORT="+strconv.Itoa(n.port), "RABBITMQ_DIST_PORT="+strconv.Itoa(n.dist),
-		"RABBITMQ_MNESIA_BASE="+filepath.Join(n.dir, "mnesia"), "RABBITMQ_LOG_BASE="+filepath.Join(n.dir, "log"),
-		"RABBITMQ_PID_FILE="+filepath.Join(n.dir, "pid"), "RABBITMQ_ENABLED_PLUGINS_FILE="+filepath.Join(n.dir, "plugins"),
-		"RABBITMQ_ENABLED_PLUGINS=", "RABBITMQ_CONFIG_FILE="+filepath.Join(n.dir, "rabbitmq"))
-	if err := cmd.Start(); err != nil {
-		panic(err)
-	}
-	n.done = make(chan struct{})
-	go func() { _ = cmd.Wait(); close(n.done) }()
-	if b, err := n.ctl("wait", "--timeout", "120", filepath.Join(n.dir, "pid")); err != nil {
-		panic(b)
-	}
-}
-
-func (n *node) stop() {
-	_, _ = n.ctl("stop")
-	<-n.done
-}
-
-func (n *node) ctl(args ...string) (string, error) {
-	b, err := exec.Command(filepath.Join(rabbitBin, "rabbitmqctl"), append([]string{"-q", "-n", n.name}, args...)...).CombinedOutput()
-	return string(b), err
-}
 
 type attempt struct {
 	id   int
@@ -97,35 +49,17 @@ func main() {
 	timeout := flag.Duration("timeout", 15*time.Second, "each publish's deadline (the relay's)")
 	flag.Parse()
 
-	dir, err := os.MkdirTemp("", "rabbitconfirm-")
+	n, err := rabbitnode.StartTemp("rabbitconfirm")
 	if err != nil {
 		panic(err)
 	}
-	defer os.RemoveAll(dir)
-	n := &node{dir: dir, name: fmt.Sprintf("rabbitconfirm%d@localhost", os.Getpid()), port: freePort(), dist: freePort()}
-	n.start()
-	defer n.stop()
-
-	// components/pubsub.yaml's settings.
-	props := map[string]string{
-		"connectionString": fmt.Sprintf("amqp://guest:guest@127.0.0.1:%d", n.port),
-		"consumerID":       "app", "durable": "true", "deletedWhenUnused": "false", "deliveryMode": "2",
-		"publisherConfirm": "true", "enableDeadLetter": "true", "requeueInFailure": "false", "autoAck": "false",
-		"prefetchCount": "20", "reconnectWaitSeconds": "5",
-	}
-	open := func(name string) pubsub.PubSub {
-		ps := rabbitmq.NewRabbitMQ(logger.NewLogger(name))
-		if err := ps.Init(context.Background(), pubsub.Metadata{Base: metadata.Base{Properties: props}}); err != nil {
-			panic(err)
-		}
-		return ps
-	}
+	defer n.Close()
 	var mu sync.Mutex
 	got := make([]map[int]bool, *queues)
 	for q := range got {
 		got[q] = map[int]bool{}
-		props["consumerID"] = fmt.Sprintf("app%d", q)
-		sub := open(props["consumerID"])
+		id := fmt.Sprintf("app%d", q)
+		sub := n.Open(id, id)
 		err = sub.Subscribe(context.Background(), pubsub.SubscribeRequest{Topic: "t"}, func(_ context.Context, m *pubsub.NewMessage) error {
 			id, _ := strconv.Atoi(string(m.Data))
 			mu.Lock()
@@ -137,9 +71,8 @@ func main() {
 			panic(err)
 		}
 	}
-	props["consumerID"] = "publisher"
 
-	publisher := open("publisher")
+	publisher := n.Open("publisher", "publisher")
 	var log []attempt
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -165,10 +98,12 @@ func main() {
 	time.Sleep(3 * time.Second)
 	for r := 1; r <= *rounds; r++ {
 		t := time.Now()
-		n.stop()
+		n.Stop()
 		fmt.Printf("round %d: node stopped in %s\n", r, time.Since(t).Round(time.Millisecond))
 		time.Sleep(5 * time.Second)
-		n.start()
+		if err := n.Start(); err != nil {
+			panic(err)
+		}
 		time.Sleep(15 * time.Second)
 	}
 	close(stop)
