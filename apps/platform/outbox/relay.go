@@ -56,11 +56,11 @@ type Relay struct {
 	// one before it spends a probe on settling that one (see Drain).
 	Settle time.Duration
 
-	// unverified holds the id of the last event published, still in the
-	// table and skipped by reads: the sidecar's "published" for it is
-	// only believed once a later publish (or a probe) comes back quickly.
-	// One at most: each quick publish settles the one before it.
-	unverified []int64
+	// unverified is the id of the last event published (0: none), still
+	// in the table and skipped by reads: the sidecar's "published" for it
+	// is only believed once a later publish (or a probe) comes back
+	// quickly. One at most: each quick publish settles the one before it.
+	unverified int64
 }
 
 // NewRelay returns a relay with sensible defaults.
@@ -159,8 +159,8 @@ func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) error {
 	failures := 0
 	backoff := r.backoff()
 	for {
-		err := r.drain(ctx, false)
-		if err == nil && len(r.unverified) > 0 {
+		err := r.drain(ctx)
+		if err == nil && r.unverified != 0 {
 			// The last event published waits to be settled. Under load
 			// the next event's publish does it within moments; only if
 			// none comes does the relay spend a probe on it.
@@ -244,14 +244,19 @@ var errSuspect = errors.New("a publish took long enough for the sidecar to have 
 // event to do it, so a steady stream costs no probes). A failed or slow
 // publish sends the doubted event again, with its id (consumers dedupe,
 // package inbox).
-func (r *Relay) Drain(ctx context.Context) error { return r.drain(ctx, true) }
+func (r *Relay) Drain(ctx context.Context) error {
+	if err := r.drain(ctx); err != nil {
+		return err
+	}
+	return r.verify(ctx)
+}
 
-// drain is Drain; with settle false it leaves the last quick publish
-// unverified (and its row in the table, skipped) for the next pass or the
+// drain is Drain without the probe: it leaves the last quick publish
+// unverified (its row in the table, skipped) for the next pass or the
 // caller's probe.
-func (r *Relay) drain(ctx context.Context, settle bool) error {
+func (r *Relay) drain(ctx context.Context) error {
 	for {
-		rows, err := r.pool.Query(ctx, `SELECT id, event_id::text, topic, payload::text FROM outbox WHERE id <> ALL(coalesce($1::bigint[], '{}')) ORDER BY id LIMIT $2`, r.unverified, r.Batch)
+		rows, err := r.pool.Query(ctx, `SELECT id, event_id::text, topic, payload::text FROM outbox WHERE id <> $1 ORDER BY id LIMIT $2`, r.unverified, r.Batch)
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
@@ -266,7 +271,7 @@ func (r *Relay) drain(ctx context.Context, settle bool) error {
 			return fmt.Errorf("read outbox: %w", err)
 		}
 		if len(batch) == 0 {
-			return r.settle(ctx, settle)
+			return nil
 		}
 		// The rows trusted as published go in one statement per batch (one
 		// commit, not one per event), also when a publish fails midway.
@@ -281,16 +286,18 @@ func (r *Relay) drain(ctx context.Context, settle bool) error {
 				break
 			}
 			if !slow {
-				done = append(done, r.unverified...)
-				r.unverified = append(r.unverified[:0], x.id)
+				if r.unverified != 0 {
+					done = append(done, r.unverified)
+				}
+				r.unverified = x.id
 				continue
 			}
 			// x went out on a channel the sidecar opened during its publish:
 			// trusted. The quick ones before it are doubted.
 			done = append(done, x.id)
-			if len(r.unverified) > 0 {
-				r.log.Warn("outbox publish was slow; publishing the events before it again",
-					"event", x.eventID, "topic", x.topic, "again", len(r.unverified))
+			if r.unverified != 0 {
+				r.log.Warn("outbox publish was slow; publishing the event before it again",
+					"event", x.eventID, "topic", x.topic)
 				r.rewind()
 				rewound = true
 				break
@@ -303,23 +310,16 @@ func (r *Relay) drain(ctx context.Context, settle bool) error {
 			return err
 		}
 		if !rewound && len(batch) < r.Batch {
-			return r.settle(ctx, settle)
+			return nil
 		}
 	}
 }
 
-func (r *Relay) settle(ctx context.Context, now bool) error {
-	if !now {
-		return nil
-	}
-	return r.verify(ctx)
-}
-
-// verify settles the events published quickly at the end of a pass with a
-// probe: a quick answer means the channel they went through was still open
-// after their confirmations, so those were real.
+// verify settles the event published quickly at the end of a pass with a
+// probe: a quick answer means the channel it went through was still open
+// after its confirmation, so that was real.
 func (r *Relay) verify(ctx context.Context) error {
-	if len(r.unverified) == 0 {
+	if r.unverified == 0 {
 		return nil
 	}
 	slow, err := r.send(ctx, ProbeTopic, uuid.NewString(), []byte(`{}`))
@@ -331,15 +331,13 @@ func (r *Relay) verify(ctx context.Context) error {
 		return fmt.Errorf("probe after the last event (published again next): %w", err)
 	}
 	done := r.unverified
-	r.unverified = nil
-	return r.delete(ctx, done)
+	r.unverified = 0
+	return r.delete(ctx, []int64{done})
 }
 
 // rewind stops skipping the event not yet trusted, so the next read
 // publishes it again, in order with the rows after it.
-func (r *Relay) rewind() {
-	r.unverified = r.unverified[:0]
-}
+func (r *Relay) rewind() { r.unverified = 0 }
 
 func (r *Relay) delete(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
