@@ -10,7 +10,9 @@ import (
 //   - in each EXIF (APP1 "Exif") segment, the GPS IFD is zeroed and its
 //     pointer (tag 0x8825) removed from IFD0; everything else, orientation
 //     included, stays byte for byte where it was, so no offset moves;
-//   - an EXIF segment that cannot be parsed safely is dropped whole;
+//   - an EXIF segment that cannot be parsed safely, or that still has
+//     something to remove after one pass (a second GPS pointer, a GPS IFD
+//     laid over IFD0), is dropped whole;
 //   - XMP (APP1 "http://ns.adobe.com/…") segments are dropped whole, since
 //     XMP can repeat the GPS position (exif:GPSLatitude…).
 //
@@ -56,6 +58,14 @@ func StripLocation(src []byte) ([]byte, error) {
 			switch {
 			case bytes.HasPrefix(payload, exifHeader):
 				tiff, err := removeGPS(payload[len(exifHeader):])
+				if err == nil {
+					// A crafted block can hold a second GPS pointer, or a GPS
+					// IFD laid over IFD0: what one pass leaves must be clean.
+					var again []byte
+					if again, err = removeGPS(tiff); err == nil && !bytes.Equal(again, tiff) {
+						err = errMalformedEXIF
+					}
+				}
 				if err != nil {
 					i = end // unparseable: drop the whole segment
 					continue
